@@ -1,0 +1,13 @@
+/**
+ * Thrown at construction time when an option is invalid (rule 5). `option` names
+ * the offending option so the message can point at the exact line to fix.
+ */
+export class SentinelConfigError extends Error {
+  override readonly name = 'SentinelConfigError';
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super(`${option}: ${message}`);
+    this.option = option;
+  }
+}

@@ -1,0 +1,34 @@
+export { classifyEvent } from './classify.ts';
+export { SentinelConfigError } from './errors.ts';
+export {
+  type FunctionIdentity,
+  functionIdentity,
+  type IdentityContext,
+  type IdentityOptions,
+  ownAccountId,
+  parseTags,
+} from './identity.ts';
+export { invocationSource } from './invocation-source.ts';
+export {
+  AUTHORIZER_SOURCE_KINDS,
+  BATCH_SOURCE_KINDS,
+  HTTP_SOURCE_KINDS,
+  type InvocationSource,
+  isSourceKind,
+  SOURCE_KINDS,
+  type SourceKind,
+  type SourceRecord,
+} from './source-kinds.ts';
+export {
+  countRedactions,
+  currentInvocationState,
+  type InvocationState,
+  invocationState,
+  type RequestLike,
+  recordSecurityEvent,
+  type SecurityEvent,
+  type SecurityEventDetail,
+  type SecurityEventInput,
+  type SecurityEventType,
+  type SecuritySeverity,
+} from './state.ts';

@@ -1,0 +1,199 @@
+import type { InvocationSource } from './source-kinds.ts';
+
+/**
+ * Per-invocation state (design rule 2). Lambda Managed Instances run many
+ * invocations concurrently in one process, so nothing here lives in a module
+ * variable keyed by "the current invocation". The state object hangs off
+ * `request.internal` for middlewares, and off the runtime's invocation store
+ * (`globalThis.awslambda.InvokeStore`, an AsyncLocalStorage under
+ * concurrency) for handler code that has no `request`.
+ */
+
+export type SecuritySeverity = 'low' | 'medium' | 'high' | 'critical';
+
+/** Known event types; any snake_case name is accepted. */
+export type SecurityEventType =
+  | 'source_rejected'
+  | 'secret_redacted'
+  | 'budget_exceeded'
+  | 'guard_violation'
+  | (string & {});
+
+export type SecurityEventDetail = Record<string, string | number | boolean | undefined>;
+
+export interface SecurityEventInput {
+  /** snake_case, at most 64 characters: it becomes a metric dimension value and an annotation. */
+  type: SecurityEventType;
+  severity?: SecuritySeverity;
+  /** A short human sentence. Never put the secret itself here. */
+  message: string;
+  /** Non-secret facts (kind, ARN, budget name, measured value...). Flat, small. */
+  detail?: SecurityEventDetail;
+  /** Which component recorded it, e.g. `source-allowlist`. */
+  recordedBy?: string;
+}
+
+export interface SecurityEvent extends Required<Pick<SecurityEventInput, 'type' | 'severity' | 'message'>> {
+  detail: SecurityEventDetail;
+  recordedBy?: string;
+  /** Epoch milliseconds. */
+  time: number;
+  /** True when recorded outside any invocation (at init) and carried into this one. */
+  duringInit?: boolean;
+}
+
+export interface InvocationState {
+  readonly requestId?: string;
+  /** Epoch milliseconds when the first Sentinel middleware saw the invocation. */
+  readonly startedAt: number;
+  /** True for the first invocation this process served. */
+  readonly coldStart: boolean;
+  readonly securityEvents: SecurityEvent[];
+  /** Redactions performed during this invocation, by rule family (never the values). */
+  readonly redactions: Record<string, number>;
+  /** The classified source, cached so classification runs once per invocation. */
+  source?: InvocationSource;
+  /** Namespaced slots for middlewares that need to hand data to each other (e.g. `metrics.timer`). */
+  readonly slots: Map<string, unknown>;
+}
+
+/** The slice of a Middy request this module needs. */
+export interface RequestLike {
+  internal?: Record<string, unknown>;
+  context?: { awsRequestId?: string } | undefined;
+}
+
+const INTERNAL_KEY = '@lambda-sentinel/state';
+const STORE_KEY = Symbol.for('@lambda-sentinel/state');
+const TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+const SEVERITIES: ReadonlySet<string> = new Set(['low', 'medium', 'high', 'critical']);
+const MAX_EVENTS_PER_INVOCATION = 100;
+const MAX_PENDING_INIT_EVENTS = 100;
+
+interface InvokeStoreLike {
+  hasContext(): boolean;
+  get<T>(key: symbol): T | undefined;
+  set(key: symbol, value: unknown): void;
+}
+
+function invokeStore(): InvokeStoreLike | undefined {
+  const store = (globalThis as { awslambda?: { InvokeStore?: InvokeStoreLike } }).awslambda?.InvokeStore;
+  return store?.hasContext() ? store : undefined;
+}
+
+// Process-level facts, not per-invocation state: whether this process has
+// served an invocation yet, events recorded before the first one (at init),
+// and — only where the runtime gives no invocation store, which means one
+// invocation at a time — the most recent invocation's state.
+let processHasInvoked = false;
+let pendingInitEvents: SecurityEvent[] = [];
+let lastStateWithoutStore: InvocationState | undefined;
+
+function createState(requestId: string | undefined): InvocationState {
+  const state: InvocationState = {
+    startedAt: Date.now(),
+    coldStart: !processHasInvoked,
+    securityEvents: pendingInitEvents,
+    redactions: Object.create(null),
+    slots: new Map(),
+    ...(requestId ? { requestId } : {}),
+  };
+  processHasInvoked = true;
+  pendingInitEvents = [];
+  return state;
+}
+
+/**
+ * The state of the invocation `request` belongs to, created on first use by
+ * whichever Sentinel middleware runs first.
+ */
+export function invocationState(request: RequestLike): InvocationState {
+  request.internal ??= {};
+  const existing = request.internal[INTERNAL_KEY] as InvocationState | undefined;
+  if (existing) return existing;
+  const store = invokeStore();
+  const fromStore = store?.get<InvocationState>(STORE_KEY);
+  const state = fromStore ?? createState(request.context?.awsRequestId);
+  request.internal[INTERNAL_KEY] = state;
+  if (store) {
+    if (!fromStore) store.set(STORE_KEY, state);
+  } else {
+    lastStateWithoutStore = state;
+  }
+  return state;
+}
+
+/**
+ * The state of the invocation running in this async context, for code that
+ * has no `request` (handler code). Undefined outside an invocation.
+ */
+export function currentInvocationState(): InvocationState | undefined {
+  const store = invokeStore();
+  if (store) return store.get<InvocationState>(STORE_KEY);
+  return lastStateWithoutStore;
+}
+
+function normaliseEvent(input: SecurityEventInput): SecurityEvent {
+  if (!input || typeof input !== 'object') throw new TypeError('recordSecurityEvent: expected an object');
+  if (typeof input.type !== 'string' || !TYPE_PATTERN.test(input.type)) {
+    throw new TypeError(
+      `recordSecurityEvent: type must be snake_case (a-z, 0-9, _), at most 64 characters; got ${JSON.stringify(String(input.type).slice(0, 70))}`,
+    );
+  }
+  const severity = input.severity ?? 'medium';
+  if (!SEVERITIES.has(severity)) {
+    throw new TypeError(
+      `recordSecurityEvent: severity must be low, medium, high or critical; got ${JSON.stringify(severity)}`,
+    );
+  }
+  const detail: SecurityEventDetail = {};
+  for (const [key, value] of Object.entries(input.detail ?? {})) {
+    if (
+      value === undefined ||
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean'
+    ) {
+      detail[key] = value;
+    }
+  }
+  const event: SecurityEvent = {
+    type: input.type,
+    severity,
+    message: String(input.message ?? ''),
+    detail,
+    time: Date.now(),
+  };
+  if (input.recordedBy) event.recordedBy = input.recordedBy;
+  return event;
+}
+
+/**
+ * Records a security event on the current invocation (or on `request`'s
+ * invocation when given). Outside any invocation — at init — the event is
+ * kept and reported with the first invocation. The logger writes one WARN
+ * line per event, metrics count them by type, annotations name them.
+ *
+ * Throws `TypeError` on a malformed event (a programming error); never
+ * throws for lack of an invocation.
+ */
+export function recordSecurityEvent(input: SecurityEventInput, request?: RequestLike): SecurityEvent {
+  const event = normaliseEvent(input);
+  const state = request ? invocationState(request) : currentInvocationState();
+  if (state) {
+    if (state.securityEvents.length < MAX_EVENTS_PER_INVOCATION) state.securityEvents.push(event);
+  } else if (pendingInitEvents.length < MAX_PENDING_INIT_EVENTS) {
+    event.duringInit = true;
+    pendingInitEvents.push(event);
+  }
+  return event;
+}
+
+/** Adds to the redaction counters of the current (or given) invocation. */
+export function countRedactions(counts: Readonly<Record<string, number>>, request?: RequestLike): void {
+  const state = request ? invocationState(request) : currentInvocationState();
+  if (!state) return;
+  for (const [family, n] of Object.entries(counts)) {
+    if (n > 0) state.redactions[family] = (state.redactions[family] ?? 0) + n;
+  }
+}
