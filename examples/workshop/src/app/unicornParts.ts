@@ -1,0 +1,22 @@
+import middy from '@middy/core';
+import { sentinel } from '@lambda-sentinel/preset';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { apiRule } from '../shared/allow.ts';
+import { dbUtils } from '../shared/database.ts';
+import { instrumentation } from '../shared/observability.ts';
+import { badRequest, respond } from './http.ts';
+import { isBodyPart } from './dbUtils.ts';
+
+const { logger, metrics, tracer } = instrumentation('unicorn-parts');
+
+/** GET /horns, /socks, /glasses, /capes: the options for one body part. */
+export async function unicornParts(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  if (event.httpMethod !== 'GET') return badRequest(`Unsupported method ${event.httpMethod}`);
+  const part = event.resource?.replace(/^\//, '');
+  if (!isBodyPart(part)) return badRequest('Unknown body part');
+  return respond(200, await dbUtils.listBodyPartOptions(part));
+}
+
+export const handler = middy(unicornParts).use(
+  sentinel({ serviceName: 'unicorn-parts', allow: [apiRule()], logger, tracer, metrics }),
+);
