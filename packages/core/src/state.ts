@@ -129,8 +129,20 @@ export function invocationState(request: RequestLike): InvocationState {
  */
 export function currentInvocationState(): InvocationState | undefined {
   const store = invokeStore();
-  if (store) return store.get<InvocationState>(STORE_KEY);
+  if (store) return store.get<InvocationState>(STORE_KEY) ?? createStateInStore(store);
   return lastStateWithoutStore;
+}
+
+// Inside an invocation (the store has a context) but before any middleware
+// touched the state — plain handlers, or code running ahead of the first
+// Sentinel middleware: create the state here, so the event stays in this
+// invocation instead of being taken for an init event and carried into
+// another one. `invocationState(request)` later finds it in the store.
+function createStateInStore(store: InvokeStoreLike): InvocationState {
+  const requestId = store.get<string>(Symbol.for('_AWS_LAMBDA_REQUEST_ID'));
+  const state = createState(requestId);
+  store.set(STORE_KEY, state);
+  return state;
 }
 
 function normaliseEvent(input: SecurityEventInput): SecurityEvent {
