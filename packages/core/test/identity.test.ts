@@ -1,0 +1,184 @@
+import { functionIdentity, ownAccountId, parseTags, SentinelConfigError } from '@lambda-sentinel/core';
+import { invoke } from '@lambda-sentinel/testing';
+import type { Context } from 'aws-lambda';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+const context = {
+  functionName: 'orders-api',
+  functionVersion: '7',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:210987654321:function:orders-api:live',
+};
+
+function configError(fn: () => unknown): SentinelConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SentinelConfigError);
+    return error as SentinelConfigError;
+  }
+  throw new Error('expected a SentinelConfigError');
+}
+
+describe('functionIdentity', () => {
+  it('takes the service from the option, then POWERTOOLS_SERVICE_NAME, then the function name', () => {
+    const env = { POWERTOOLS_SERVICE_NAME: 'orders', AWS_LAMBDA_FUNCTION_NAME: 'env-name' };
+    expect(functionIdentity(context, env, { serviceName: 'checkout' }).service).toBe('checkout');
+    expect(functionIdentity(context, env).service).toBe('orders');
+    expect(functionIdentity(context, {}).service).toBe('orders-api');
+    expect(functionIdentity(undefined, { AWS_LAMBDA_FUNCTION_NAME: 'env-name' }).service).toBe('env-name');
+    expect(functionIdentity(undefined, {}).service).toBe('service_undefined');
+  });
+
+  it('takes region and account from the invoked function ARN, name and version from the context', () => {
+    expect(functionIdentity(context, { AWS_REGION: 'us-east-1' })).toStrictEqual({
+      service: 'orders-api',
+      functionName: 'orders-api',
+      functionVersion: '7',
+      region: 'eu-west-1',
+      accountId: '210987654321',
+      tags: {},
+    });
+    expect(ownAccountId(context)).toBe('210987654321');
+    expect(ownAccountId({ invokedFunctionArn: 'not-an-arn' })).toBeUndefined();
+    expect(ownAccountId(undefined)).toBeUndefined();
+  });
+
+  it('falls back to the runtime environment without a context', () => {
+    const identity = functionIdentity(undefined, {
+      AWS_LAMBDA_FUNCTION_NAME: 'f',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_REGION: 'ap-south-1',
+    });
+    expect(identity).toStrictEqual({
+      service: 'f',
+      functionName: 'f',
+      functionVersion: '$LATEST',
+      region: 'ap-south-1',
+      tags: {},
+    });
+  });
+
+  it('reads the identity of a real invocation from the harness context', async () => {
+    const result = await invoke(
+      async (_event: unknown, ctx: Context) =>
+        functionIdentity(ctx, process.env, { tags: { owner: 'team-a' } }),
+      {},
+      {
+        functionName: 'billing',
+        accountId: '333344445555',
+        region: 'sa-east-1',
+        env: { SENTINEL_TAGS: 'lifecycle=production,environment=prod' },
+      },
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.result).toMatchObject({
+      service: 'billing',
+      functionName: 'billing',
+      region: 'sa-east-1',
+      accountId: '333344445555',
+      owner: 'team-a',
+      environment: 'prod',
+      lifecycle: 'production',
+      tags: { owner: 'team-a', environment: 'prod', lifecycle: 'production' },
+    });
+  });
+
+  it('reads tags from SENTINEL_TAGS in both formats, options overriding', () => {
+    const pairs = functionIdentity(undefined, {
+      SENTINEL_TAGS: 'owner=payments, environment=prod,lifecycle=production,cost-center=42',
+    });
+    expect(pairs).toMatchObject({ owner: 'payments', environment: 'prod', lifecycle: 'production' });
+    expect(pairs.tags).toStrictEqual({
+      owner: 'payments',
+      environment: 'prod',
+      lifecycle: 'production',
+      'cost-center': '42',
+    });
+    const json = functionIdentity(undefined, {
+      SENTINEL_TAGS: '{"owner":"payments","lifecycle":"experimental"}',
+    });
+    expect(json.tags).toStrictEqual({ owner: 'payments', lifecycle: 'experimental' });
+    const overridden = functionIdentity(
+      undefined,
+      { SENTINEL_TAGS: 'owner=payments,lifecycle=production' },
+      { tags: { owner: 'platform', team: 'core' } },
+    );
+    expect(overridden.tags).toStrictEqual({ owner: 'platform', lifecycle: 'production', team: 'core' });
+    expect(overridden.owner).toBe('platform');
+    expect(Object.isFrozen(overridden.tags)).toBe(true);
+  });
+
+  it('rejects invalid SENTINEL_TAGS with an error naming the variable', () => {
+    for (const bad of [
+      'owner',
+      '=x',
+      'owner=ok,broken',
+      '{"owner":',
+      '["owner"]',
+      '{"owner":42}',
+      'bad*key=x',
+      `k=${'v'.repeat(257)}`,
+    ]) {
+      const error = configError(() => functionIdentity(undefined, { SENTINEL_TAGS: bad }));
+      expect(error.option).toBe('SENTINEL_TAGS');
+      expect(error.message).toMatch(/^SENTINEL_TAGS: /);
+    }
+  });
+
+  it('rejects bad options naming the option', () => {
+    expect(configError(() => functionIdentity(undefined, {}, { serviceName: '' })).option).toBe(
+      'serviceName',
+    );
+    expect(
+      configError(() => functionIdentity(undefined, {}, { tags: { owner: 7 as unknown as string } })).option,
+    ).toBe('tags');
+    expect(
+      configError(() =>
+        functionIdentity(undefined, {}, { tags: 'owner=x' as unknown as Record<string, string> }),
+      ).option,
+    ).toBe('tags');
+  });
+});
+
+describe('parseTags', () => {
+  it('is empty for an absent or blank variable and ignores empty pairs', () => {
+    expect({ ...parseTags(undefined) }).toStrictEqual({});
+    expect({ ...parseTags('   ') }).toStrictEqual({});
+    expect({ ...parseTags('a=1,,b=2,') }).toStrictEqual({ a: '1', b: '2' });
+  });
+
+  it('allows empty values and values with = in them', () => {
+    expect({ ...parseTags('a=,b=x=y') }).toStrictEqual({ a: '', b: 'x=y' });
+  });
+
+  it('names the variable it was given', () => {
+    expect(configError(() => parseTags('nope', 'MY_TAGS')).option).toBe('MY_TAGS');
+  });
+
+  it('cannot be polluted through __proto__', () => {
+    const tags = parseTags('{"__proto__":"x","constructor":"y"}');
+    expect(Object.getPrototypeOf(tags)).toBeNull();
+    expect(Object.getOwnPropertyDescriptor(tags, '__proto__')?.value).toBe('x');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('round-trips any valid tags through both formats', () => {
+    const tagChar = fc.constantFrom(...'abcXYZ019_.:/+-@ '.split(''));
+    const key = fc
+      .string({ unit: tagChar, minLength: 1, maxLength: 20 })
+      .filter((k) => k.trim() === k && k !== '' && !k.includes('='));
+    const value = fc.string({ unit: tagChar, maxLength: 30 }).filter((v) => v.trim() === v);
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 8 }), (tags) => {
+        const expected = { ...tags };
+        expect({ ...parseTags(JSON.stringify(tags)) }).toStrictEqual(expected);
+        const pairs = Object.entries(tags)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        expect({ ...parseTags(pairs) }).toStrictEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
