@@ -1,1 +1,1 @@
-export {};
+export { type SentinelOptions, sentinel } from './sentinel.ts';

@@ -7,7 +7,7 @@ import { sanitizeSql } from './sanitize-sql.ts';
 /** The X-Ray `sql` block (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html#api-segmentdocuments-sql). */
 export interface SqlBlock {
   url: string;
-  database_type: 'MySQL';
+  database_type: string;
   user?: string;
   sanitized_query: string;
   driver_version: string;
@@ -156,5 +156,36 @@ function closeQuerySubsegment(subsegment: XraySubsegment, error: unknown, redact
     }
   } catch {
     // Rule 1: a failed emission never reaches the caller's callback.
+  }
+}
+
+const defaultRedactor = createRedactor();
+
+/**
+ * Traces one query of any SQL driver (node:sqlite, a driver mysql2 capture
+ * does not cover) as a `remote` subsegment with an X-Ray `sql` block; the
+ * query text is sanitised (literals replaced) before it is recorded. The
+ * query's result or error passes through unchanged.
+ */
+export async function traceSql<T>(
+  tracer: Tracer,
+  target: { name: string; url: string; databaseType: string; user?: string },
+  query: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  const subsegment = openQuerySubsegment(tracer, target.name, {
+    url: target.url,
+    database_type: target.databaseType,
+    ...(target.user ? { user: target.user } : {}),
+    sanitized_query: sanitizeSql(query),
+    driver_version: target.databaseType,
+  });
+  try {
+    const result = await run();
+    if (subsegment) closeQuerySubsegment(subsegment, undefined, defaultRedactor);
+    return result;
+  } catch (error) {
+    if (subsegment) closeQuerySubsegment(subsegment, error, defaultRedactor);
+    throw error;
   }
 }

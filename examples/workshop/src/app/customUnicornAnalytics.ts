@@ -1,6 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
 import { sentinel } from '@lambda-sentinel/preset';
+import middy from '@middy/core';
 import { scheduleRule } from '../shared/allow.ts';
 import { dynamodb } from '../shared/clients.ts';
 import { dbUtils } from '../shared/database.ts';
@@ -11,7 +11,9 @@ const { logger, metrics, tracer } = instrumentation('custom-unicorn-analytics');
 
 /** Scheduled: counts each part's options and records them in the demand forecast table. */
 export async function customUnicornAnalytics(): Promise<Record<string, number | string>> {
-  const counts = await Promise.all((Object.keys(BODY_PARTS) as BodyPart[]).map((p) => dbUtils.countBodyPartOptions(p)));
+  const counts = await Promise.all(
+    (Object.keys(BODY_PARTS) as BodyPart[]).map((p) => dbUtils.countBodyPartOptions(p)),
+  );
   const byPart = Object.fromEntries(counts);
   const record = {
     HornCount: byPart.horns ?? 0,

@@ -1,10 +1,18 @@
-import middy from '@middy/core';
 import { sentinel } from '@lambda-sentinel/preset';
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';
 import { dbUtils } from '../shared/database.ts';
 import { instrumentation } from '../shared/observability.ts';
-import { authorizedCompany, badRequest, forbidden, jsonBody, notFound, notImplemented, respond } from './http.ts';
+import {
+  authorizedCompany,
+  badRequest,
+  forbidden,
+  jsonBody,
+  notFound,
+  notImplemented,
+  respond,
+} from './http.ts';
 import { parseId, validateCustomUnicorn } from './validation.ts';
 
 const { logger, metrics, tracer } = instrumentation('customize-unicorn');
@@ -26,7 +34,8 @@ export async function customizeUnicorn(event: APIGatewayProxyEvent): Promise<API
       try {
         return respond(200, await dbUtils.createCustomUnicorn(input.value, company));
       } catch (error) {
-        if (isForeignKeyError(error)) return badRequest('sock, horn, glasses and cape must name existing options');
+        if (isForeignKeyError(error))
+          return badRequest('sock, horn, glasses and cape must name existing options');
         throw error;
       }
     }
@@ -52,5 +61,5 @@ function isForeignKeyError(error: unknown): boolean {
 }
 
 export const handler = middy(customizeUnicorn).use(
-  sentinel({ serviceName: 'customize-unicorn', allow: [apiRule()], logger, tracer, metrics }),
+  sentinel({ serviceName: 'customize-unicorn', allow: [apiRule()], logEvent: true, logger, tracer, metrics }),
 );

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { traceSql } from '@lambda-sentinel/sdk-capture';
 import type { Pool, PoolOptions, ResultSetHeader } from 'mysql2/promise';
 
 /**
@@ -27,7 +29,9 @@ export function schemaStatements(): string[] {
 /** The same schema for SQLite: AUTO_INCREMENT primary keys become INTEGER PRIMARY KEY AUTOINCREMENT. */
 function sqliteSchema(): string[] {
   return schemaStatements().map((s) =>
-    s.replace('ID int NOT NULL AUTO_INCREMENT,', 'ID INTEGER PRIMARY KEY AUTOINCREMENT,').replace(/,\s*PRIMARY KEY \(ID\)/, ''),
+    s
+      .replace('ID int NOT NULL AUTO_INCREMENT,', 'ID INTEGER PRIMARY KEY AUTOINCREMENT,')
+      .replace(/,\s*PRIMARY KEY \(ID\)/, ''),
   );
 }
 
@@ -35,11 +39,11 @@ export function mysqlDb(pool: Pool): Db {
   return {
     engine: 'mysql',
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      const [rows] = await pool.execute(sql, params as unknown[]);
+      const [rows] = await pool.execute(sql, params as any);
       return rows as T[];
     },
     async execute(sql: string, params: readonly unknown[] = []) {
-      const [result] = await pool.execute<ResultSetHeader>(sql, params as unknown[]);
+      const [result] = await pool.execute<ResultSetHeader>(sql, params as any);
       return { insertId: result.insertId, affectedRows: result.affectedRows };
     },
     close: () => pool.end(),
@@ -61,20 +65,29 @@ export async function initMysqlSchema(pool: Pool): Promise<void> {
   for (const statement of schemaStatements()) await pool.query(statement);
 }
 
-/** An in-memory (or file) SQLite database with the workshop's schema and seed. */
-export async function sqliteDb(path = ':memory:'): Promise<Db> {
+/**
+ * An in-memory (or file) SQLite database with the workshop's schema and seed.
+ * With a tracer, every statement is a `remote` subsegment with an X-Ray `sql`
+ * block, as mysql2's are through `captureMysql`.
+ */
+export async function sqliteDb(path = ':memory:', tracer?: Tracer): Promise<Db> {
   const { DatabaseSync } = await import('node:sqlite');
   const db = new DatabaseSync(path);
   db.exec('PRAGMA foreign_keys = ON');
   for (const statement of sqliteSchema()) db.exec(statement);
+  const target = { name: 'unicorn_customization@sqlite', url: `sqlite:${path}`, databaseType: 'SQLite' };
+  const traced = <T>(sql: string, run: () => Promise<T>) =>
+    tracer ? traceSql(tracer, target, sql, run) : run();
   return {
     engine: 'sqlite',
-    async query<T>(sql: string, params: readonly unknown[] = []) {
-      return db.prepare(sql).all(...(params as never[])) as T[];
+    query<T>(sql: string, params: readonly unknown[] = []) {
+      return traced(sql, async () => db.prepare(sql).all(...(params as never[])) as T[]);
     },
-    async execute(sql: string, params: readonly unknown[] = []) {
-      const result = db.prepare(sql).run(...(params as never[]));
-      return { insertId: Number(result.lastInsertRowid), affectedRows: Number(result.changes) };
+    execute(sql: string, params: readonly unknown[] = []) {
+      return traced(sql, async () => {
+        const result = db.prepare(sql).run(...(params as never[]));
+        return { insertId: Number(result.lastInsertRowid), affectedRows: Number(result.changes) };
+      });
     },
     async close() {
       db.close();

@@ -51,7 +51,9 @@ function table(part: BodyPart): string {
 
 function isDuplicateKey(error: unknown): boolean {
   const e = error as { code?: string; errcode?: number; message?: string };
-  return e?.code === 'ER_DUP_ENTRY' || e?.errcode === 2067 || /UNIQUE constraint failed/.test(e?.message ?? '');
+  return (
+    e?.code === 'ER_DUP_ENTRY' || e?.errcode === 2067 || /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
 }
 
 export function createDbUtils(getDb: () => Promise<Db>) {
@@ -78,7 +80,10 @@ export function createDbUtils(getDb: () => Promise<Db>) {
       }
     },
 
-    async createCustomUnicorn(unicorn: NewCustomUnicorn, company: number): Promise<{ customUnicornId: number }> {
+    async createCustomUnicorn(
+      unicorn: NewCustomUnicorn,
+      company: number,
+    ): Promise<{ customUnicornId: number }> {
       const db = await getDb();
       const { insertId } = await db.execute(
         'INSERT INTO Custom_Unicorns (NAME, COMPANY, IMAGEURL, SOCK, HORN, GLASSES, CAPE) VALUES (?, ?, ?, ?, ?, ?, ?)',

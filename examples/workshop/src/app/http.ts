@@ -36,6 +36,7 @@ export function jsonBody(event: APIGatewayProxyEvent): Record<string, unknown> |
  */
 export function authorizedCompany(event: APIGatewayProxyEvent): number | undefined {
   const raw = event.requestContext?.authorizer?.CompanyID;
-  const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^[0-9]{1,10}$/.test(raw) ? Number(raw) : NaN;
+  const id =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^[0-9]{1,10}$/.test(raw) ? Number(raw) : NaN;
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }

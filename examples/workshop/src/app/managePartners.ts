@@ -1,7 +1,7 @@
 import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
 import { sentinel } from '@lambda-sentinel/preset';
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';
 import { cognito, dynamodb } from '../shared/clients.ts';
@@ -56,5 +56,12 @@ export async function managePartners(event: APIGatewayProxyEvent): Promise<APIGa
 }
 
 export const handler = middy(managePartners).use(
-  sentinel({ serviceName: 'manage-partners', allow: [apiRule()], logResponse: true, logger, tracer, metrics }),
+  sentinel({
+    serviceName: 'manage-partners',
+    allow: [apiRule()],
+    logResponse: true,
+    logger,
+    tracer,
+    metrics,
+  }),
 );

@@ -1,11 +1,11 @@
-import middy from '@middy/core';
 import { sentinel } from '@lambda-sentinel/preset';
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';
 import { dbUtils } from '../shared/database.ts';
 import { instrumentation } from '../shared/observability.ts';
-import { badRequest, respond } from './http.ts';
 import { isBodyPart } from './dbUtils.ts';
+import { badRequest, respond } from './http.ts';
 
 const { logger, metrics, tracer } = instrumentation('unicorn-parts');
 

@@ -25,7 +25,9 @@ export function validateName(value: unknown): Validated<string> {
     : { ok: false, message: 'name must be 1-255 letters, digits, spaces or dashes' };
 }
 
-export function validateCustomUnicorn(body: Record<string, unknown> | undefined): Validated<NewCustomUnicorn> {
+export function validateCustomUnicorn(
+  body: Record<string, unknown> | undefined,
+): Validated<NewCustomUnicorn> {
   if (!body) return { ok: false, message: 'body must be a JSON object' };
   const name = validateName(body.name);
   if (!name.ok) return name;

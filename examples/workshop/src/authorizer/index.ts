@@ -1,8 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
 import { sentinel } from '@lambda-sentinel/preset';
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import middy from '@middy/core';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { authorizerRule } from '../shared/allow.ts';
 import { dynamodb } from '../shared/clients.ts';
 import { instrumentation } from '../shared/observability.ts';
@@ -48,7 +48,10 @@ export async function authorize(event: APIGatewayTokenAuthorizerEvent): Promise<
   let companyId: string | undefined;
   try {
     const { Item } = await dynamodb.send(
-      new GetItemCommand({ TableName: process.env.PARTNER_DDB_TABLE, Key: { ClientID: { S: String(payload.client_id) } } }),
+      new GetItemCommand({
+        TableName: process.env.PARTNER_DDB_TABLE,
+        Key: { ClientID: { S: String(payload.client_id) } },
+      }),
     );
     companyId = Item?.CompanyID?.S;
   } catch (error) {

@@ -8,7 +8,9 @@ export const SCOPES = {
 
 /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}` → the prefix up to the stage. */
 export function apiArnPrefix(methodArn: string): string | undefined {
-  const match = /^(arn:aws[a-z-]*:execute-api:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9]+\/[A-Za-z0-9_-]+)\//.exec(methodArn);
+  const match = /^(arn:aws[a-z-]*:execute-api:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9]+\/[A-Za-z0-9_-]+)\//.exec(
+    methodArn,
+  );
   return match?.[1];
 }
 

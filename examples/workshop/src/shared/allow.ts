@@ -14,7 +14,10 @@ export function apiRule(): AllowRule {
 }
 
 export function authorizerRule(): AllowRule {
-  const rule: AllowRule = { kind: 'apigateway-authorizer-token', stage: process.env.ALLOWED_API_STAGE ?? 'dev' };
+  const rule: AllowRule = {
+    kind: 'apigateway-authorizer-token',
+    stage: process.env.ALLOWED_API_STAGE ?? 'dev',
+  };
   if (process.env.ALLOWED_API_ID) rule.apiId = process.env.ALLOWED_API_ID;
   return rule;
 }

@@ -14,4 +14,7 @@ function endpointConfig(variable: string) {
 }
 
 export const dynamodb = captureClient(tracer, new DynamoDBClient(endpointConfig('DYNAMODB_ENDPOINT')));
-export const cognito = captureClient(tracer, new CognitoIdentityProviderClient(endpointConfig('COGNITO_ENDPOINT')));
+export const cognito = captureClient(
+  tracer,
+  new CognitoIdentityProviderClient(endpointConfig('COGNITO_ENDPOINT')),
+);

@@ -1,8 +1,8 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { captureMysql } from '@lambda-sentinel/sdk-capture';
 import { createPool } from 'mysql2/promise';
-import { createDbUtils, type DbUtils } from '../app/dbUtils.ts';
 import { type Db, mysqlDb, safePoolOptions, sqliteDb } from '../app/db.ts';
+import { createDbUtils, type DbUtils } from '../app/dbUtils.ts';
 import { tracer } from './observability.ts';
 
 interface DbSecret {
@@ -41,7 +41,7 @@ async function connect(): Promise<Db> {
       database: env.DB_NAME ?? 'unicorn_customization',
     });
   }
-  return sqliteDb(env.SQLITE_PATH ?? ':memory:');
+  return sqliteDb(env.SQLITE_PATH ?? ':memory:', tracer);
 }
 
 function pool(options: { host: string; port: number; user: string; password: string; database: string }): Db {

@@ -1,0 +1,349 @@
+/**
+ * `pnpm demo`: the Customize Unicorns API on this machine, with what the
+ * X-Ray console, CloudWatch Logs and CloudWatch Metrics would show for each
+ * request. `--mysql mysql://root@127.0.0.1:3306` uses a MySQL server instead
+ * of the embedded SQLite; `--serve` keeps the API up on localhost for curl;
+ * `--out DIR` picks where the service map is written.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderTrace } from '@lambda-sentinel/testing';
+import middy from '@middy/core';
+import type { ApiResponse, Invocation } from '../local/api-gateway.ts';
+import { buildServiceMap, toHtml, toMermaid } from '../local/service-map.ts';
+import { startLocalStack } from '../local/stack.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    mysql: { type: 'string' },
+    serve: { type: 'boolean', default: false },
+    port: { type: 'string', default: '3000' },
+    out: { type: 'string', default: resolve(import.meta.dirname, '../../../.demo-output') },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const colour = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
+const bold = paint(1);
+const dim = paint(2);
+const red = paint(31);
+const green = paint(32);
+const yellow = paint(33);
+const cyan = paint(36);
+const indent = (text: string, by = '    ') => text.replace(/^/gm, by);
+
+const stack = await startLocalStack(args.mysql ? { mysqlUrl: args.mysql } : {});
+const { api, cognito, collector } = stack;
+const allInvocations: Invocation[] = [];
+
+function traceDocs(root: string) {
+  return collector.byTrace(root) as any[];
+}
+
+async function show(invocations: Invocation[]) {
+  for (const inv of invocations) {
+    allInvocations.push(inv);
+    // UDP datagrams arrive a little after the invocation returns: wait for this invocation's own
+    // closed handler subsegment (its children are sent before it closes).
+    await collector
+      .waitFor(
+        (docs) =>
+          docs.some((d: any) => d.trace_id === inv.traceRoot && d.parent_id === inv.parentId && d.end_time),
+        2000,
+      )
+      .catch(() => undefined);
+    const outcome = inv.result.error
+      ? red(`threw ${(inv.result.error as Error).name}: ${(inv.result.error as Error).message}`)
+      : green('returned');
+    console.log(`  ${bold(cyan(inv.function))} ${outcome}`);
+    if (args.quiet) continue;
+    const docs = traceDocs(inv.traceRoot).filter((d) => belongsTo(d, inv, traceDocs(inv.traceRoot)));
+    console.log(dim('    X-Ray trace') + ` ${inv.traceRoot}`);
+    console.log(docs.length ? indent(renderTrace(docs), '      ') : dim('      (no segments received)'));
+    console.log(dim('    CloudWatch Logs'));
+    for (const log of inv.output.logs) {
+      const { level, message, ...rest } = log as Record<string, unknown>;
+      const full = `${String(level).padEnd(5)} ${message} ${JSON.stringify(pick(rest))}`;
+      const line = full.length > 700 ? `${full.slice(0, 700)}…` : full;
+      console.log(indent(level === 'WARN' || level === 'ERROR' ? yellow(line) : line, '      '));
+    }
+    console.log(dim('    CloudWatch Metrics (EMF)'));
+    for (const doc of inv.output.emf) {
+      const d = doc as any;
+      for (const directive of d._aws.CloudWatchMetrics) {
+        const dims = (directive.Dimensions[0] ?? []).map((k: string) => `${k}=${d[k]}`).join(',');
+        const metrics = directive.Metrics.map((m: any) => `${m.Name}=${fmt(d[m.Name])}${unit(m.Unit)}`).join(
+          '  ',
+        );
+        console.log(`      ${directive.Namespace} {${dims}}  ${metrics}`);
+      }
+    }
+  }
+}
+
+function belongsTo(doc: any, inv: Invocation, docs: any[]) {
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  for (let cur = doc, hops = 0; cur && hops < 50; hops++) {
+    if (cur.parent_id === inv.parentId) return true;
+    cur = byId.get(cur.parent_id);
+  }
+  return false;
+}
+
+// Context keys Powertools adds to every line; shown once in the header instead.
+const NOISE = new Set([
+  'timestamp',
+  'service',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
+]);
+function pick(record: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !NOISE.has(k)));
+}
+const fmt = (v: unknown) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : JSON.stringify(v);
+const unit = (u: string) => ({ Milliseconds: 'ms', Megabytes: 'MB', Count: '' })[u] ?? ` ${u}`;
+
+let step = 0;
+async function scenario(title: string, send: () => Promise<ApiResponse | Invocation>) {
+  step += 1;
+  console.log(`\n${bold(`━━ ${step}. ${title}`)}`);
+  const result = await send();
+  if ('statusCode' in result) {
+    const status =
+      result.statusCode < 300 ? green(String(result.statusCode)) : red(String(result.statusCode));
+    const body = result.body.length > 160 ? `${result.body.slice(0, 160)}…` : result.body;
+    console.log(`  → ${status} ${body}`);
+    await show(result.invocations);
+  } else {
+    const status = (result.result.result as { statusCode?: number } | undefined)?.statusCode;
+    if (status)
+      console.log(
+        `  → ${status < 300 ? green(String(status)) : red(String(status))} (the function's own response)`,
+      );
+    await show([result]);
+  }
+  return result;
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const adminToken = cognito.accessToken('wildrydes-admin', ['WildRydes/ManagePartners']);
+
+console.log(bold('Lambda Sentinel demo — the serverless security workshop\'s "Customize Unicorns" API'));
+console.log(
+  dim(
+    `database: ${stack.database} · DynamoDB: dynalite ${stack.dynamodbEndpoint} · Cognito: local issuer ${cognito.userPoolId} · X-Ray: collector ${collector.address}`,
+  ),
+);
+
+if (args.serve) {
+  const partner = await api.request('POST', '/partners', {
+    headers: bearer(adminToken),
+    body: JSON.stringify({ name: 'Serve Partner' }),
+  });
+  const { ClientID } = JSON.parse(partner.body) as { ClientID: string };
+  const partnerToken = cognito.accessToken(ClientID, ['WildRydes/CustomizeUnicorn']);
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', async () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      const response = await api.request(req.method ?? 'GET', req.url ?? '/', {
+        headers,
+        ...(body ? { body } : {}),
+      });
+      console.log(`${req.method} ${req.url} → ${response.statusCode}`);
+      await show(response.invocations);
+      res.writeHead(response.statusCode, response.headers).end(response.body);
+    });
+  });
+  server.listen(Number(args.port), '127.0.0.1', () => {
+    console.log(`\nServing on http://127.0.0.1:${args.port} — try:`);
+    console.log(`  curl -H 'Authorization: Bearer ${partnerToken}' http://127.0.0.1:${args.port}/socks`);
+    console.log(
+      `  curl -H 'Authorization: Bearer ${partnerToken}' http://127.0.0.1:${args.port}/customizations`,
+    );
+    console.log('Ctrl-C to stop.');
+  });
+  process.on('SIGINT', async () => {
+    server.close();
+    await stack.close();
+    process.exit(0);
+  });
+} else {
+  await scenario(
+    'Register a partner company (ManagePartners scope) — the client secret never reaches the logs',
+    () =>
+      api.request('POST', '/partners', {
+        headers: bearer(adminToken),
+        body: JSON.stringify({ name: 'Unicorn Rides Inc' }),
+      }),
+  ).then(async (r) => {
+    const { ClientID } = JSON.parse((r as ApiResponse).body) as { ClientID: string };
+    const token = cognito.accessToken(ClientID, ['WildRydes/CustomizeUnicorn']);
+
+    await scenario('List the socks (every valid token may read the parts)', () =>
+      api.request('GET', '/socks', { headers: bearer(token) }),
+    );
+    const created = await scenario(
+      'Create a customization (company comes from the authorizer, never the body)',
+      () =>
+        api.request('POST', '/customizations', {
+          headers: bearer(token),
+          body: JSON.stringify({
+            name: 'Rainbow Rider',
+            imageUrl: 'https://example.com/unicorn.png',
+            sock: 1,
+            horn: 2,
+            glasses: 3,
+            cape: 2,
+            company: 1,
+          }),
+        }),
+    );
+    const id = JSON.parse((created as ApiResponse).body).customUnicornId;
+    await scenario('Read it back', () =>
+      api.request('GET', `/customizations/${id}`, { headers: bearer(token) }),
+    );
+    await scenario(
+      'SQL injection in a field: refused by validation (and harmless anyway: every value is a bound parameter)',
+      () =>
+        api.request('POST', '/customizations', {
+          headers: bearer(token),
+          body: JSON.stringify({
+            name: 'x',
+            imageUrl: 'https://example.com/x.png',
+            sock: 1,
+            horn: 1,
+            glasses: 1,
+            cape: "2); INSERT INTO Socks (NAME, PRICE) VALUES ('pwned', 0",
+          }),
+        }),
+    );
+    await scenario('SQL injection in the path: refused', () =>
+      api.request('GET', `/customizations/${encodeURIComponent('1; drop table Custom_Unicorns;')}`, {
+        headers: bearer(token),
+      }),
+    );
+    await scenario('A body carrying a password and a card number: logged redacted', () =>
+      api.request('POST', '/customizations', {
+        headers: bearer(token),
+        body: JSON.stringify({
+          name: 'Card Holder',
+          imageUrl: 'https://example.com/c.png',
+          sock: 1,
+          horn: 1,
+          glasses: 1,
+          cape: 1,
+          password: 'hunter2-Secret!',
+          card: '4111 1111 1111 1111',
+          email: 'rider@example.com',
+        }),
+      }),
+    );
+    await scenario('A token without the CustomizeUnicorn scope: denied by the authorizer policy', () =>
+      api.request('GET', '/customizations', {
+        headers: bearer(cognito.accessToken(ClientID, ['WildRydes/CustomizeUnicornX'])),
+      }),
+    );
+    await scenario(
+      'A forged direct invocation of customizeUnicorn (not from the API): refused by the allowlist',
+      () =>
+        api.invokeDirectly('customizeUnicorn', {
+          resource: '/customizations',
+          httpMethod: 'GET',
+          requestContext: { authorizer: { CompanyID: '1' } },
+        }),
+    );
+    await scenario('A forged API Gateway event from another API: 403 from the allowlist', () =>
+      api.invokeDirectly('customizeUnicorn', {
+        resource: '/customizations',
+        path: '/customizations',
+        httpMethod: 'GET',
+        headers: {},
+        requestContext: {
+          accountId: stack.accountId,
+          apiId: 'evil0api01',
+          stage: 'dev',
+          httpMethod: 'GET',
+          resourcePath: '/customizations',
+          authorizer: { CompanyID: '1', principalId: 'x' },
+        },
+        body: null,
+      }),
+    );
+    await scenario('The scheduled analytics run (EventBridge rule): SQL counts, then DynamoDB', () =>
+      api.invokeDirectly('customUnicornAnalytics', {
+        version: '0',
+        id: crypto.randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: stack.accountId,
+        time: new Date().toISOString(),
+        region: stack.region,
+        resources: [`arn:aws:events:${stack.region}:${stack.accountId}:rule/CustomUnicornAnalytics`],
+        detail: {},
+      }),
+    );
+    // A stand-in for any code path an attacker can force into CPU-bound work: it blocks the event loop.
+    // Imported only now: the X-Ray SDK reads AWS_XRAY_DAEMON_ADDRESS when it loads, and the stack sets it.
+    const { sentinel } = await import('@lambda-sentinel/preset');
+    const { instrumentation } = await import('../src/shared/observability.ts');
+    const renderPreview = middy(async () => {
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // busy: the event loop is blocked for 300 ms
+      }
+      return { ok: true };
+    }).use(
+      sentinel({
+        ...instrumentation('render-preview'),
+        serviceName: 'render-preview',
+        allow: [{ kind: 'unknown' }],
+        budgets: { eventLoopDelayMs: 100, cpuMs: 150 },
+      }),
+    );
+    stack.functions.renderPreview = renderPreview;
+    await scenario('A CPU-heavy request blocks the event loop for 300 ms: budget exceeded', async () => {
+      const { invoke, captureOutput } = await import('@lambda-sentinel/testing');
+      const traceRoot = `1-${Math.floor(Date.now() / 1000).toString(16)}-${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      const parentId = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
+      let result!: Awaited<ReturnType<typeof invoke>>;
+      const output = await captureOutput(async () => {
+        result = await invoke(
+          renderPreview,
+          { preview: 'large' },
+          {
+            functionName: 'render-preview',
+            xrayDaemonAddress: collector.address,
+            traceId: `Root=${traceRoot};Parent=${parentId};Sampled=1`,
+          },
+        );
+      });
+      return { function: 'renderPreview', event: {}, result, output, traceRoot, parentId };
+    });
+  });
+
+  const edges = buildServiceMap(allInvocations, traceDocs);
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(resolve(args.out, 'service-map.html'), toHtml(edges));
+  writeFileSync(resolve(args.out, 'service-map.mmd'), toMermaid(edges));
+  console.log(`\n${bold('Service map')} (as the X-Ray console draws it)`);
+  console.log(indent(toMermaid(edges), '  '));
+  console.log(`Written to ${resolve(args.out, 'service-map.html')} and service-map.mmd`);
+  const events = allInvocations.flatMap((i) =>
+    i.output.logs.filter((l: any) => l.security_event || l.securityEvent),
+  );
+  console.log(`${allInvocations.length} invocations, ${events.length} security event log lines.`);
+  await stack.close();
+}
