@@ -1,0 +1,32 @@
+import type { SourceKind } from '@lambda-sentinel/core';
+import type { RefusalReason } from './matcher.ts';
+
+/** What a refusal names about the source: where it came from, never the payload. */
+export interface RejectedSource {
+  kind: SourceKind;
+  arn?: string;
+  accountId?: string;
+  region?: string;
+  apiId?: string;
+  stage?: string;
+}
+
+/**
+ * Thrown when the allowlist refuses a non-HTTP, non-authorizer invocation.
+ * `retryable` is false: the same event will be refused again, so retrying it
+ * only delays the dead-letter queue. Carries the classified source, never
+ * the event.
+ */
+export class InvocationSourceRejectedError extends Error {
+  override readonly name = 'InvocationSourceRejectedError';
+  readonly retryable = false;
+  readonly source: Readonly<RejectedSource>;
+  readonly reason: RefusalReason;
+
+  constructor(source: RejectedSource, reason: RefusalReason) {
+    // A generic message: the caller may be the attacker; the detail is in `source`.
+    super('Invocation source not allowed');
+    this.source = Object.freeze({ ...source });
+    this.reason = reason;
+  }
+}

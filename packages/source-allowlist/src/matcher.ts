@@ -1,0 +1,165 @@
+import { BATCH_SOURCE_KINDS, type InvocationSource, type SourceRecord } from '@lambda-sentinel/core';
+import { globMatches } from './glob.ts';
+import type { CompiledRule } from './rules.ts';
+
+export type RefusalReason =
+  | 'unknown_source'
+  | 'empty_batch'
+  | 'oversized_batch'
+  | 'no_matching_rule'
+  | 'cross_account';
+
+export type Verdict =
+  | { readonly allowed: true }
+  | {
+      readonly allowed: false;
+      readonly reason: RefusalReason;
+      /** Where the refused origin came from: the source itself, or the first foreign record of a batch. */
+      readonly origin: SourceRecord;
+      readonly recordIndex?: number;
+    };
+
+const ALLOWED: Verdict = { allowed: true };
+const batchKinds: ReadonlySet<string> = new Set(BATCH_SOURCE_KINDS);
+
+/** `arn:partition:service:region:account:...` → segment `index`, or undefined. */
+function arnSegment(arn: string | undefined, index: 3 | 4): string | undefined {
+  if (arn === undefined) return undefined;
+  const parts = arn.split(':', 6);
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return parts[index] || undefined;
+}
+
+export function originAccount(origin: SourceRecord): string | undefined {
+  return origin.accountId ?? arnSegment(origin.arn, 4);
+}
+
+export function originRegion(origin: SourceRecord): string | undefined {
+  return origin.region ?? arnSegment(origin.arn, 3);
+}
+
+type RuleResult = 'match' | 'mismatch' | 'cross_account';
+
+function matchRule(
+  rule: CompiledRule,
+  source: InvocationSource,
+  origin: SourceRecord,
+  ownAccount: string | undefined,
+): RuleResult {
+  if (!rule.kinds.has(source.kind)) return 'mismatch';
+  if (rule.apiIds && !(source.apiId !== undefined && rule.apiIds.has(source.apiId))) return 'mismatch';
+  if (rule.stages && !(source.stage !== undefined && rule.stages.has(source.stage))) return 'mismatch';
+  if (rule.methods && !(source.method !== undefined && rule.methods.has(source.method.toUpperCase()))) {
+    return 'mismatch';
+  }
+  if (rule.paths) {
+    const path = source.path;
+    if (path === undefined || !rule.paths.some((glob) => globMatches(glob, path))) return 'mismatch';
+  }
+  if (rule.regions) {
+    const region = originRegion(origin);
+    if (region === undefined || !rule.regions.has(region)) return 'mismatch';
+  }
+  const account = originAccount(origin);
+  // A rule that names an account matches only a source that provably comes from it.
+  if (rule.accountIds && !(account !== undefined && rule.accountIds.has(account))) return 'mismatch';
+  const arn = origin.arn;
+  if (rule.arns && !(arn !== undefined && rule.arns.some((p) => globMatches(p.glob, arn)))) return 'mismatch';
+  // Cross-account needs the account written out: in accountId (checked above)
+  // or literally in a matching ARN. An account wildcard never opens it. An
+  // origin whose account the event does not carry is judged by the rest.
+  if (account !== undefined && account !== ownAccount && !rule.accountIds?.has(account)) {
+    const named = rule.arns?.some((p) => p.literalAccount === account && globMatches(p.glob, arn ?? ''));
+    if (!named) return 'cross_account';
+  }
+  return 'match';
+}
+
+function matchAny(
+  rules: readonly CompiledRule[],
+  source: InvocationSource,
+  origin: SourceRecord,
+  ownAccount: string | undefined,
+): RuleResult {
+  let result: RuleResult = 'mismatch';
+  for (const rule of rules) {
+    const r = matchRule(rule, source, origin, ownAccount);
+    if (r === 'match') return r;
+    if (r === 'cross_account') result = r;
+  }
+  return result;
+}
+
+function sourceOrigin(source: InvocationSource): SourceRecord {
+  return { arn: source.arn, accountId: source.accountId, region: source.region };
+}
+
+/**
+ * Judges a classified source against compiled rules. Batches: every record
+ * must match (one foreign record refuses the batch); an empty batch is
+ * refused. A record's missing field falls back to the source's own.
+ */
+export function judge(
+  rules: readonly CompiledRule[],
+  source: InvocationSource,
+  ownAccount: string | undefined,
+): Verdict {
+  if (!batchKinds.has(source.kind)) {
+    const result = matchAny(rules, source, sourceOrigin(source), ownAccount);
+    if (result === 'match') return ALLOWED;
+    return {
+      allowed: false,
+      reason:
+        source.kind === 'unknown'
+          ? 'unknown_source'
+          : result === 'cross_account'
+            ? result
+            : 'no_matching_rule',
+      origin: sourceOrigin(source),
+    };
+  }
+  const records = source.records ?? [];
+  if (records.length === 0) return { allowed: false, reason: 'empty_batch', origin: sourceOrigin(source) };
+  // Records of one batch nearly always share an origin: judge each distinct origin once.
+  let previous: SourceRecord | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    if (
+      previous !== undefined &&
+      record.arn === previous.arn &&
+      record.accountId === previous.accountId &&
+      record.region === previous.region
+    ) {
+      continue;
+    }
+    const origin: SourceRecord = {
+      arn: record.arn ?? source.arn,
+      accountId: record.accountId ?? source.accountId,
+      region: record.region ?? source.region,
+    };
+    const result = matchAny(rules, source, origin, ownAccount);
+    if (result !== 'match') {
+      return {
+        allowed: false,
+        reason: result === 'cross_account' ? result : 'no_matching_rule',
+        origin,
+        recordIndex: i,
+      };
+    }
+    previous = record;
+  }
+  return ALLOWED;
+}
+
+/**
+ * True when the raw event carries more `Records` than classification
+ * judged. Classification stops at Lambda's largest batch (10,000); a longer
+ * list is forged, and its records past the cap would otherwise reach the
+ * handler unjudged. (Kafka, MQ and Firehose batches share one origin, so
+ * only `Records[]` kinds can hide a foreign record this way.)
+ */
+export function hasUnjudgedRecords(event: unknown, source: InvocationSource): boolean {
+  if (!batchKinds.has(source.kind) || event === null || typeof event !== 'object') return false;
+  const raw = (event as { Records?: unknown }).Records;
+  return Array.isArray(raw) && raw.length > (source.records?.length ?? 0);
+}

@@ -1,0 +1,184 @@
+import { isSourceKind, SentinelConfigError, type SourceKind } from '@lambda-sentinel/core';
+import { type CompiledGlob, compileArnGlob, compilePathGlob, globProblem } from './glob.ts';
+
+type OneOrMany<T> = T | readonly T[];
+
+/**
+ * One allowlist rule. Every field it names must match; a list means "any of
+ * these". An event is allowed when any rule matches.
+ */
+export interface AllowRule {
+  kind: OneOrMany<SourceKind>;
+  /** ARN globs: `*` matches within one ARN component (the resource component may contain `:`). */
+  arn?: OneOrMany<string>;
+  /** 12-digit account ids. Naming an account here (or literally in `arn`) is what opens cross-account. */
+  accountId?: OneOrMany<string>;
+  region?: OneOrMany<string>;
+  /** API Gateway REST/HTTP/WebSocket API id, or AppSync API id. */
+  apiId?: OneOrMany<string>;
+  stage?: OneOrMany<string>;
+  /** HTTP method, case-insensitive. */
+  method?: OneOrMany<string>;
+  /** Path globs: `*` matches within one `/`-separated segment. */
+  path?: OneOrMany<string>;
+}
+
+export interface CompiledArn {
+  readonly glob: CompiledGlob;
+  /** The account segment when written literally: a literal account opens cross-account for it. */
+  readonly literalAccount?: string;
+}
+
+/** A rule compiled once at construction (rule 6): Sets for lists, regexes for globs. */
+export interface CompiledRule {
+  readonly index: number;
+  readonly kinds: ReadonlySet<string>;
+  readonly arns?: readonly CompiledArn[];
+  readonly accountIds?: ReadonlySet<string>;
+  readonly regions?: ReadonlySet<string>;
+  readonly apiIds?: ReadonlySet<string>;
+  readonly stages?: ReadonlySet<string>;
+  readonly methods?: ReadonlySet<string>;
+  readonly paths?: readonly CompiledGlob[];
+}
+
+const RULE_FIELDS: ReadonlySet<string> = new Set([
+  'kind',
+  'arn',
+  'accountId',
+  'region',
+  'apiId',
+  'stage',
+  'method',
+  'path',
+]);
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const TOKEN = /^[^\s*]{1,256}$/;
+const METHOD = /^[A-Za-z]{1,16}$/;
+
+function listOf(value: unknown, option: string): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  if (items.length === 0) throw new SentinelConfigError(option, 'must not be an empty list');
+  items.forEach((item, i) => {
+    if (typeof item !== 'string' || item === '') {
+      const where = Array.isArray(value) ? `${option}[${i}]` : option;
+      throw new SentinelConfigError(where, `expected a non-empty string, got ${describe(item)}`);
+    }
+  });
+  return items as string[];
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 60));
+  return typeof value;
+}
+
+function checked(values: string[], option: string, pattern: RegExp, expected: string): Set<string> {
+  for (const value of values) {
+    if (!pattern.test(value)) {
+      throw new SentinelConfigError(option, `${JSON.stringify(value.slice(0, 80))} is not ${expected}`);
+    }
+  }
+  return new Set(values);
+}
+
+function compileArn(pattern: string, option: string): CompiledArn {
+  const fail = (why: string): never => {
+    throw new SentinelConfigError(option, `${JSON.stringify(pattern.slice(0, 120))} ${why}`);
+  };
+  const problem = globProblem(pattern);
+  if (problem) fail(problem);
+  const parts = pattern.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') {
+    fail('is not an ARN (arn:partition:service:region:account:resource)');
+  }
+  const [, partition, service, region, account] = parts as [string, string, string, string, string];
+  const resource = parts.slice(5).join(':');
+  if (!partition) fail('has an empty partition');
+  if (!service) fail('has an empty service');
+  if (!resource) fail('has an empty resource');
+  if (region && !region.includes('*') && !REGION.test(region)) fail(`has a malformed region "${region}"`);
+  if (account && !account.includes('*') && !ACCOUNT.test(account)) {
+    fail(`has a malformed account "${account}" (expected 12 digits or *)`);
+  }
+  const literalAccount = account && !account.includes('*') ? account : undefined;
+  return { glob: compileArnGlob(pattern), ...(literalAccount ? { literalAccount } : {}) };
+}
+
+function compileRule(rule: unknown, index: number): CompiledRule {
+  const at = `allow[${index}]`;
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+    throw new SentinelConfigError(at, `expected a rule object, got ${describe(rule)}`);
+  }
+  const fields = rule as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!RULE_FIELDS.has(key)) {
+      throw new SentinelConfigError(
+        `${at}.${key}`,
+        `unknown rule field; expected one of ${[...RULE_FIELDS].join(', ')}`,
+      );
+    }
+  }
+  if (fields.kind === undefined) throw new SentinelConfigError(`${at}.kind`, 'is required');
+  const kinds = listOf(fields.kind, `${at}.kind`);
+  for (const kind of kinds) {
+    if (!isSourceKind(kind)) {
+      throw new SentinelConfigError(
+        `${at}.kind`,
+        `${JSON.stringify(kind.slice(0, 60))} is not a source kind`,
+      );
+    }
+  }
+  const compiled: {
+    -readonly [K in keyof CompiledRule]: CompiledRule[K];
+  } = { index, kinds: new Set(kinds) };
+  const field = (name: string): string[] | undefined =>
+    fields[name] === undefined ? undefined : listOf(fields[name], `${at}.${name}`);
+
+  const arns = field('arn');
+  if (arns) compiled.arns = arns.map((arn) => compileArn(arn, `${at}.arn`));
+  const accounts = field('accountId');
+  if (accounts) compiled.accountIds = checked(accounts, `${at}.accountId`, ACCOUNT, 'a 12-digit account id');
+  const regions = field('region');
+  if (regions) compiled.regions = checked(regions, `${at}.region`, REGION, 'a region like us-east-1');
+  const apiIds = field('apiId');
+  if (apiIds) compiled.apiIds = checked(apiIds, `${at}.apiId`, TOKEN, 'an API id');
+  const stages = field('stage');
+  if (stages) compiled.stages = checked(stages, `${at}.stage`, TOKEN, 'a stage name');
+  const methods = field('method');
+  if (methods) {
+    checked(methods, `${at}.method`, METHOD, 'an HTTP method');
+    compiled.methods = new Set(methods.map((m) => m.toUpperCase()));
+  }
+  const paths = field('path');
+  if (paths) {
+    compiled.paths = paths.map((path) => {
+      const problem = globProblem(path);
+      if (problem || !path.startsWith('/')) {
+        throw new SentinelConfigError(
+          `${at}.path`,
+          `${JSON.stringify(path.slice(0, 80))} ${problem ?? 'must start with "/"'}`,
+        );
+      }
+      return compilePathGlob(path);
+    });
+  }
+  return compiled;
+}
+
+/** Validates and compiles `allow`; throws `SentinelConfigError` naming the bad option. */
+export function compileRules(allow: unknown): CompiledRule[] {
+  if (!Array.isArray(allow)) {
+    throw new SentinelConfigError('allow', `expected a list of rules, got ${describe(allow)}`);
+  }
+  if (allow.length === 0) {
+    throw new SentinelConfigError(
+      'allow',
+      'is empty, which would refuse every invocation; use mode: "observe" to learn your sources first',
+    );
+  }
+  return allow.map(compileRule);
+}
