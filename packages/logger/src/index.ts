@@ -1,1 +1,16 @@
-export {};
+export { RedactingLogFormatter } from './formatter.ts';
+export {
+  createLogger,
+  type LoggerOptions,
+  type LogLevelName,
+  type RedactingLogger,
+  type RedactOptions,
+} from './logger.ts';
+export {
+  ERROR_MESSAGE,
+  EVENT_MESSAGE,
+  REDACTION_SUMMARY_MESSAGE,
+  RESPONSE_MESSAGE,
+  type RedactedLoggingOptions,
+  redactedLogging,
+} from './middleware.ts';

@@ -1,0 +1,215 @@
+import {
+  type InvocationState,
+  invocationState,
+  type SecurityEvent,
+  SentinelConfigError,
+} from '@lambda-sentinel/core';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { RedactingLogger } from './logger.ts';
+
+/**
+ * The `request.internal` key where Powertools middlewares that return early
+ * (idempotency) look for the logger's clean-up function. Same string as
+ * `LOGGER_KEY` in `@aws-lambda-powertools/commons`, not a dependency of ours.
+ */
+const POWERTOOLS_LOGGER_KEY = 'powertools-for-aws.logger';
+
+export interface RedactedLoggingOptions {
+  /** A logger from `createLogger()` (a plain Powertools Logger would print secrets). */
+  logger: RedactingLogger;
+  /** Log the redacted event. Default: Powertools' `POWERTOOLS_LOGGER_LOG_EVENT`, else false. */
+  logEvent?: boolean;
+  /** Log the redacted response after a successful invocation. Default false. */
+  logResponse?: boolean;
+  /** JMESPath to a correlation id in the event; needs the logger's `correlationIdSearchFn`. */
+  correlationIdPath?: string;
+  /** Remove temporary keys (`appendKeys`) at the end of each invocation. */
+  resetKeys?: boolean;
+  /** @deprecated Powertools' older name for `resetKeys`. */
+  clearState?: boolean;
+  /** On an unhandled error, print the buffered logs before the error line (else they are dropped). */
+  flushBufferOnUncaughtError?: boolean;
+}
+
+export const EVENT_MESSAGE = 'Lambda invocation event';
+export const RESPONSE_MESSAGE = 'Lambda invocation response';
+export const ERROR_MESSAGE = 'Lambda invocation failed';
+export const REDACTION_SUMMARY_MESSAGE = 'Secrets and personal data were redacted from this invocation';
+
+/**
+ * Middy middleware: Powertools' `injectLambdaContext` behaviour (context keys,
+ * cold start, correlation id, sampling, buffer flush on error, key reset) on a
+ * redacting logger, plus the redacted event/response, the unhandled error,
+ * one WARN line per security event and a redaction summary. Place it
+ * outermost so its after/onError see what every inner layer recorded.
+ */
+export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj {
+  const {
+    logger,
+    logEvent,
+    logResponse = false,
+    correlationIdPath,
+    flushBufferOnUncaughtError = false,
+  } = validateOptions(options);
+  const resetKeys = options.resetKeys === true || options.clearState === true;
+  // Keyed by invocation state, so concurrent invocations never share it; a
+  // WeakSet lets finished invocations be collected.
+  const reported = new WeakSet<InvocationState>();
+  let failureReported = false;
+
+  // Rule 1: the logger is instrumentation; if it throws, the handler's result
+  // or error must pass through untouched. Report the first failure once.
+  const safely = (step: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      if (failureReported) return;
+      failureReported = true;
+      reportFailure(step, error);
+    }
+  };
+
+  const cleanUp = (): void => {
+    if (resetKeys) logger.resetKeys();
+  };
+
+  const before = (request: Request): void => {
+    safely('before', () => {
+      invocationState(request);
+      // Lets Powertools middlewares that return early (idempotency, ...) reset our keys.
+      if (resetKeys) request.internal = { ...request.internal, [POWERTOOLS_LOGGER_KEY]: cleanUp };
+    });
+    safely('sampling', () => logger.refreshSampleRateCalculation());
+    safely('context', () => logger.addContext(request.context));
+    if (correlationIdPath !== undefined) {
+      safely('correlationId', () => logger.setCorrelationId(request.event, correlationIdPath));
+    }
+    safely('logEvent', () => {
+      if (logger.shouldLogEvent(logEvent)) logger.info(EVENT_MESSAGE, { event: request.event });
+    });
+  };
+
+  const finish = (request: Request, error: unknown): void => {
+    let state: InvocationState | undefined;
+    safely('state', () => {
+      state = invocationState(request);
+    });
+    if (state && reported.has(state)) return;
+    if (state) reported.add(state);
+
+    if (error === undefined) {
+      if (logResponse) {
+        safely('logResponse', () =>
+          logger.logUnbuffered('INFO', RESPONSE_MESSAGE, { response: request.response }),
+        );
+      }
+    } else {
+      safely('flushBuffer', () => {
+        if (flushBufferOnUncaughtError) logger.flushBuffer();
+        else logger.clearBuffer();
+      });
+      safely('logError', () => logger.logUnbuffered('ERROR', ERROR_MESSAGE, { error }));
+    }
+    if (state) {
+      for (const event of state.securityEvents) {
+        safely('securityEvent', () => logger.logUnbuffered('WARN', securityEventLine(event)));
+      }
+      // Last, so it counts what the lines above redacted too.
+      const summary = redactionSummary(state);
+      if (summary) safely('redactions', () => logger.logUnbuffered('INFO', summary));
+    }
+    safely('cleanUp', () => {
+      logger.clearBuffer();
+      cleanUp();
+    });
+  };
+
+  return {
+    name: 'redactedLogging',
+    before,
+    after: (request: Request): void => finish(request, undefined),
+    // No return value: every outer onError must still run (rule 3).
+    onError: (request: Request): void => finish(request, request.error ?? new Error('Unknown error')),
+  };
+}
+
+function securityEventLine(event: SecurityEvent) {
+  return {
+    message: event.message,
+    security_event: {
+      type: event.type,
+      severity: event.severity,
+      ...(event.recordedBy ? { recorded_by: event.recordedBy } : {}),
+      ...(event.duringInit ? { during_init: true } : {}),
+      time: new Date(event.time).toISOString(),
+      detail: event.detail,
+    },
+  };
+}
+
+function redactionSummary(state: InvocationState) {
+  let total = 0;
+  const families: string[] = [];
+  for (const [family, count] of Object.entries(state.redactions)) {
+    if (count > 0) {
+      total += count;
+      families.push(family);
+    }
+  }
+  if (total === 0) return undefined;
+  // Family names as a list, not as keys: a key such as `private-key` would
+  // itself match the redactor's key rules and censor its own count.
+  return {
+    message: REDACTION_SUMMARY_MESSAGE,
+    sentinel: { redactions: total, redaction_families: families },
+  };
+}
+
+function reportFailure(step: string, error: unknown): void {
+  // Never the error's message: it may hold the very data we failed to redact.
+  const name = error instanceof Error ? error.name : typeof error;
+  try {
+    process.stderr.write(
+      `${JSON.stringify({
+        level: 'WARN',
+        message: 'lambda-sentinel redactedLogging failed; the handler is unaffected',
+        step,
+        error_name: name,
+      })}\n`,
+    );
+  } catch {
+    // Nothing left to report to.
+  }
+}
+
+function validateOptions(options: RedactedLoggingOptions): RedactedLoggingOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new SentinelConfigError('options', 'redactedLogging expects an options object with a logger');
+  }
+  if (!(options.logger instanceof RedactingLogger)) {
+    throw new SentinelConfigError(
+      'logger',
+      'must be a logger from createLogger() (a plain Powertools Logger does not redact)',
+    );
+  }
+  for (const flag of [
+    'logEvent',
+    'logResponse',
+    'resetKeys',
+    'clearState',
+    'flushBufferOnUncaughtError',
+  ] as const) {
+    const value = options[flag];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new SentinelConfigError(flag, `must be a boolean; got ${typeof value}`);
+    }
+  }
+  const { correlationIdPath } = options;
+  if (
+    correlationIdPath !== undefined &&
+    (typeof correlationIdPath !== 'string' || correlationIdPath === '')
+  ) {
+    throw new SentinelConfigError('correlationIdPath', 'must be a non-empty JMESPath string');
+  }
+  return options;
+}
