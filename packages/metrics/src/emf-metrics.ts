@@ -1,0 +1,283 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SecurityEvent } from '@lambda-sentinel/core';
+import { invocationState, recordSecurityEvent, SentinelConfigError } from '@lambda-sentinel/core';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { type Budgets, compileBudgets, overruns } from './budgets.ts';
+import { EventLoopMonitor, type LoopWindow } from './event-loop-monitor.ts';
+
+export interface EmfMetricsOptions {
+  /** Where metrics go: a Powertools `Metrics`, ideally from `createMetrics()`. */
+  metrics: Metrics;
+  /** Publish `CpuTime`, `EventLoopDelayMax` and `MemoryUsed`. Default true. */
+  resources?: boolean;
+  /** Publish `SecurityEvents` counts by `event_type`. Default true. */
+  securityEvents?: boolean;
+  /** Publish `ColdStart` on the first invocation. Default true. */
+  coldStart?: boolean;
+  /** Limits; exceeding one records a `budget_exceeded` security event. */
+  budgets?: Budgets;
+  /**
+   * Publish this many ms before the Lambda timeout (from
+   * `context.getRemainingTimeInMillis()`) if the invocation is still running,
+   * so a timed-out invocation is measured too. `false` turns it off. Default 500.
+   */
+  publishBeforeTimeoutMs?: number | false;
+  /** Event-loop sampling interval in ms (1-1000): the resolution of `EventLoopDelayMax`. Default 5. */
+  eventLoopSampleMs?: number;
+  /** Called with every instrumentation failure. Default: one WARN line on stderr, once per middleware. */
+  onFailure?: (error: unknown) => void;
+}
+
+/** What `emfMetrics` publishes, by metric name. */
+export const METRIC_NAMES = {
+  duration: 'Duration',
+  cpuTime: 'CpuTime',
+  eventLoopDelayMax: 'EventLoopDelayMax',
+  memoryUsed: 'MemoryUsed',
+  coldStart: 'ColdStart',
+  errors: 'Errors',
+  nearTimeout: 'NearTimeout',
+  securityEvents: 'SecurityEvents',
+} as const;
+
+/** The dimension that splits `SecurityEvents` by type. */
+export const EVENT_TYPE_DIMENSION = 'event_type';
+
+type Outcome = 'success' | 'error' | 'near_timeout';
+
+interface InvocationMeasure {
+  startedAt: number;
+  /** CPU microseconds (user + system) of the process when the invocation started. */
+  cpuAtStartUs: number | undefined;
+  loop: LoopWindow | undefined;
+  timer: NodeJS.Timeout | undefined;
+  published: boolean;
+  /** Most invocations in flight in this process at once while this one ran. */
+  peakConcurrency: number;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'metrics',
+  'resources',
+  'securityEvents',
+  'coldStart',
+  'budgets',
+  'publishBeforeTimeoutMs',
+  'eventLoopSampleMs',
+  'onFailure',
+]);
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+const round = (value: number): number => Math.round(value * 100) / 100;
+
+function checkBoolean(
+  options: EmfMetricsOptions,
+  name: 'resources' | 'securityEvents' | 'coldStart',
+): boolean {
+  const value = options[name];
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new SentinelConfigError(name, 'expected a boolean');
+  return value ?? true;
+}
+
+function checkOptions(options: EmfMetricsOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new SentinelConfigError('options', 'expected an object with at least { metrics }');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new SentinelConfigError(key, 'unknown option of emfMetrics');
+  }
+  const metrics = options.metrics as Partial<Metrics> | undefined;
+  if (
+    !metrics ||
+    typeof metrics.addMetric !== 'function' ||
+    typeof metrics.publishStoredMetrics !== 'function' ||
+    typeof metrics.singleMetric !== 'function'
+  ) {
+    throw new SentinelConfigError('metrics', 'expected a Powertools Metrics instance (createMetrics())');
+  }
+  const margin = options.publishBeforeTimeoutMs;
+  if (
+    margin !== undefined &&
+    margin !== false &&
+    (typeof margin !== 'number' || !Number.isFinite(margin) || margin < 0)
+  ) {
+    throw new SentinelConfigError(
+      'publishBeforeTimeoutMs',
+      'expected a number of milliseconds >= 0, or false',
+    );
+  }
+  const sample = options.eventLoopSampleMs;
+  if (sample !== undefined && (!Number.isInteger(sample) || sample < 1 || sample > 1000)) {
+    throw new SentinelConfigError('eventLoopSampleMs', 'expected an integer between 1 and 1000');
+  }
+  if (options.onFailure !== undefined && typeof options.onFailure !== 'function') {
+    throw new SentinelConfigError('onFailure', 'expected a function');
+  }
+}
+
+function countByType(events: readonly SecurityEvent[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+  return counts;
+}
+
+function defaultReporter(): (error: unknown) => void {
+  let reported = false;
+  return (error) => {
+    if (reported) return;
+    reported = true;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'WARN', message: 'emfMetrics: metrics could not be published; the handler result is unaffected', error: detail })}\n`,
+    );
+  };
+}
+
+/**
+ * Middy middleware: per invocation, publishes Duration, CpuTime,
+ * EventLoopDelayMax, MemoryUsed, ColdStart and Errors in one EMF document,
+ * plus one `SecurityEvents` document per event type; checks budgets first so
+ * a `budget_exceeded` event is counted. Publishes in `after`, in `onError`,
+ * and shortly before the Lambda timeout — once.
+ */
+export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
+  checkOptions(options);
+  const { metrics } = options;
+  const resources = checkBoolean(options, 'resources');
+  const securityEvents = checkBoolean(options, 'securityEvents');
+  const coldStart = checkBoolean(options, 'coldStart');
+  const limits = compileBudgets(options.budgets);
+  const margin = options.publishBeforeTimeoutMs ?? 500;
+  const loopMonitor = new EventLoopMonitor(options.eventLoopSampleMs ?? 5);
+  const report = options.onFailure ?? defaultReporter();
+  // A key per middleware instance, so two instances never share a slot.
+  const key = Symbol('@lambda-sentinel/metrics');
+  // The invocations this middleware is measuring now (more than one only on
+  // Lambda Managed Instances): used to flag process-wide figures as shared.
+  const inFlight = new Set<InvocationMeasure>();
+
+  const safely = (step: () => void): void => {
+    try {
+      step();
+    } catch (error) {
+      try {
+        report(error);
+      } catch {
+        // A failing reporter must not break the function either.
+      }
+    }
+  };
+
+  const measureOf = (request: Request): InvocationMeasure | undefined =>
+    (request.internal as Record<symbol, InvocationMeasure | undefined> | undefined)?.[key];
+
+  const publish = (request: Request, outcome: Outcome): void => {
+    const measure = measureOf(request);
+    if (!measure) return;
+    if (measure.published) {
+      // Published at the timeout margin; flush what the handler added since.
+      if (outcome !== 'near_timeout')
+        safely(() => metrics.hasStoredMetrics() && metrics.publishStoredMetrics());
+      return;
+    }
+    measure.published = true;
+    clearTimeout(measure.timer);
+    inFlight.delete(measure);
+    const state = invocationState(request);
+    const requestId = state.requestId ?? request.context?.awsRequestId;
+
+    const durationMs = performance.now() - measure.startedAt;
+    // One resourceUsage() call gives CPU and peak RSS (~4 µs; memoryUsage.rss() alone costs ~30 µs).
+    const usage = resources ? process.resourceUsage() : undefined;
+    const cpuMs =
+      usage && measure.cpuAtStartUs !== undefined
+        ? (usage.userCPUTime + usage.systemCPUTime - measure.cpuAtStartUs) / 1000
+        : undefined;
+    const eventLoopDelayMs = measure.loop ? loopMonitor.close(measure.loop) : undefined;
+    // Peak resident set size of the process (KiB), like Lambda's "Max Memory Used".
+    const memoryMb = usage ? usage.maxRSS / 1024 : undefined;
+
+    safely(() => {
+      for (const overrun of overruns(limits, { durationMs, cpuMs, eventLoopDelayMs, memoryMb })) {
+        recordSecurityEvent(
+          {
+            type: 'budget_exceeded',
+            severity: 'high',
+            message: `${overrun.budget} budget exceeded: measured ${round(overrun.measured)}, limit ${overrun.limit}`,
+            detail: { budget: overrun.budget, limit: overrun.limit, measured: round(overrun.measured) },
+            recordedBy: 'metrics',
+          },
+          request,
+        );
+      }
+    });
+
+    // Add and publish in one synchronous run: no other invocation can add to
+    // a shared Metrics store in between (on Managed Instances Powertools also
+    // keeps stored metrics per invocation).
+    safely(() => {
+      metrics.addMetric(METRIC_NAMES.duration, MetricUnit.Milliseconds, round(durationMs));
+      if (cpuMs !== undefined) metrics.addMetric(METRIC_NAMES.cpuTime, MetricUnit.Milliseconds, round(cpuMs));
+      if (eventLoopDelayMs !== undefined) {
+        metrics.addMetric(METRIC_NAMES.eventLoopDelayMax, MetricUnit.Milliseconds, round(eventLoopDelayMs));
+      }
+      if (memoryMb !== undefined)
+        metrics.addMetric(METRIC_NAMES.memoryUsed, MetricUnit.Megabytes, round(memoryMb));
+      if (coldStart && state.coldStart) metrics.addMetric(METRIC_NAMES.coldStart, MetricUnit.Count, 1);
+      if (outcome === 'near_timeout') metrics.addMetric(METRIC_NAMES.nearTimeout, MetricUnit.Count, 1);
+      else metrics.addMetric(METRIC_NAMES.errors, MetricUnit.Count, outcome === 'error' ? 1 : 0);
+      // Metadata, not dimensions: searchable in Logs Insights, free in CloudWatch.
+      if (requestId) metrics.addMetadata('request_id', requestId);
+      metrics.addMetadata('outcome', outcome);
+      if (measure.peakConcurrency > 1)
+        metrics.addMetadata('concurrent_invocations', String(measure.peakConcurrency));
+    });
+    safely(() => metrics.publishStoredMetrics());
+
+    if (securityEvents) {
+      safely(() => {
+        for (const [type, count] of countByType(state.securityEvents)) {
+          const single = metrics.singleMetric().addDimension(EVENT_TYPE_DIMENSION, type);
+          if (requestId) single.addMetadata('request_id', requestId);
+          single.addMetric(METRIC_NAMES.securityEvents, MetricUnit.Count, count);
+        }
+      });
+    }
+  };
+
+  const before = (request: Request): void => {
+    safely(() => {
+      invocationState(request);
+      const measure: InvocationMeasure = {
+        startedAt: performance.now(),
+        cpuAtStartUs: resources ? cpuMicros() : undefined,
+        loop: resources ? loopMonitor.open() : undefined,
+        timer: undefined,
+        published: false,
+        peakConcurrency: 1,
+      };
+      inFlight.add(measure);
+      for (const other of inFlight) other.peakConcurrency = Math.max(other.peakConcurrency, inFlight.size);
+      (request.internal as Record<symbol, InvocationMeasure>)[key] = measure;
+
+      const remaining = request.context?.getRemainingTimeInMillis?.();
+      if (margin !== false && typeof remaining === 'number' && Number.isFinite(remaining)) {
+        measure.timer = setTimeout(
+          () => safely(() => publish(request, 'near_timeout')),
+          Math.max(0, remaining - margin),
+        );
+      }
+    });
+  };
+
+  return {
+    before,
+    after: (request) => safely(() => publish(request, 'success')),
+    onError: (request) => safely(() => publish(request, 'error')),
+  };
+}

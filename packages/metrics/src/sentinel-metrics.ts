@@ -1,0 +1,143 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type {
+  Dimensions,
+  MetricResolution,
+  MetricsOptions,
+  MetricUnit,
+} from '@aws-lambda-powertools/metrics/types';
+import {
+  dimensionNameProblem,
+  dimensionValueProblem,
+  metricNameProblem,
+  metricValueProblem,
+  RESERVED_KEY,
+} from './emf-rules.ts';
+
+interface WarnLogger {
+  warn: (...args: unknown[]) => void;
+}
+
+// Looks the global console up per call: Lambda's runtime (and test
+// harnesses) replace it after this module is loaded.
+const consoleLogger: WarnLogger = { warn: (...args) => globalThis.console.warn(...args) };
+
+export interface SentinelMetricsOptions extends MetricsOptions {
+  /** Resolved namespace (required here so single-metric children inherit it exactly). */
+  namespace: string;
+  /** Resolved service name. */
+  serviceName: string;
+}
+
+interface SentinelSettings {
+  namespace: string;
+  serviceName: string;
+  logger: WarnLogger;
+  defaults: Dimensions;
+}
+
+function keepValidDimensions(dimensions: Dimensions, logger: WarnLogger): Dimensions {
+  const kept: Dimensions = {};
+  for (const [name, value] of Object.entries(dimensions ?? {})) {
+    const problem = dimensionNameProblem(name) ?? dimensionValueProblem(value);
+    if (problem) {
+      logger.warn(`Dimension ${JSON.stringify(name.slice(0, 60))} dropped: ${problem}`);
+      continue;
+    }
+    kept[name] = value;
+  }
+  return kept;
+}
+
+/**
+ * A Powertools `Metrics` that refuses what CloudWatch would reject, so every
+ * EMF document it prints is valid: bad metric names or values throw a
+ * `RangeError` at the call; bad dimensions are dropped with a warning (the
+ * Powertools convention for dimensions).
+ */
+export class SentinelMetrics extends Metrics {
+  // `declare`: no class-field definition, so the value set after `super()`
+  // is not clobbered and overrides called from Powertools' constructor see
+  // `undefined` instead of throwing.
+  declare private sentinel: SentinelSettings | undefined;
+
+  constructor(options: SentinelMetricsOptions) {
+    const logger: WarnLogger = options.logger ?? consoleLogger;
+    const extra = keepValidDimensions(options.defaultDimensions ?? {}, logger);
+    super({ ...options, defaultDimensions: extra });
+    this.sentinel = {
+      namespace: options.namespace,
+      serviceName: options.serviceName,
+      logger,
+      defaults: { service: options.serviceName, ...extra },
+    };
+  }
+
+  override addMetric(name: string, unit: MetricUnit, value: number, resolution?: MetricResolution): this {
+    const label = typeof name === 'string' ? JSON.stringify(name.slice(0, 60)) : String(name);
+    const nameProblem = metricNameProblem(name);
+    if (nameProblem) throw new RangeError(`addMetric: metric name ${label} ${nameProblem}`);
+    const valueProblem = metricValueProblem(value);
+    if (valueProblem)
+      throw new RangeError(`addMetric(${label}): value ${valueProblem}, got ${String(value)}`);
+    return super.addMetric(name, unit, value, resolution);
+  }
+
+  override addDimension(name: string, value: string): this {
+    const problem = dimensionNameProblem(name) ?? dimensionValueProblem(value);
+    if (problem) {
+      this.logger().warn(`Dimension ${JSON.stringify(String(name).slice(0, 60))} dropped: ${problem}`);
+      return this;
+    }
+    return super.addDimension(name, value);
+  }
+
+  override addDimensions(dimensions: Dimensions): this {
+    return super.addDimensions(keepValidDimensions(dimensions, this.logger()));
+  }
+
+  override setDefaultDimensions(dimensions: Dimensions): this {
+    // Powertools' constructor calls this before `sentinel` exists; the
+    // constructor has already filtered what it passes.
+    if (!this.sentinel) return super.setDefaultDimensions(dimensions);
+    const kept = keepValidDimensions(dimensions, this.sentinel.logger);
+    super.setDefaultDimensions(kept);
+    this.sentinel.defaults = { ...this.sentinel.defaults, ...kept };
+    return this;
+  }
+
+  override clearDefaultDimensions(): void {
+    super.clearDefaultDimensions();
+    if (this.sentinel) this.sentinel.defaults = {};
+  }
+
+  override addMetadata(key: string, value: string): this {
+    if (key === RESERVED_KEY || typeof key !== 'string' || key.length === 0) {
+      throw new RangeError(
+        `addMetadata(${JSON.stringify(key)}): key must be a non-empty string other than "${RESERVED_KEY}"`,
+      );
+    }
+    return super.addMetadata(key, value);
+  }
+
+  /** A child that publishes on every `addMetric`, validated like its parent. */
+  override singleMetric(): SentinelMetrics {
+    const settings = this.settings();
+    const { service, ...extra } = settings.defaults;
+    return new SentinelMetrics({
+      namespace: settings.namespace,
+      serviceName: service ?? settings.serviceName,
+      defaultDimensions: extra,
+      singleMetric: true,
+      logger: settings.logger as NonNullable<MetricsOptions['logger']>,
+    });
+  }
+
+  private settings(): SentinelSettings {
+    if (!this.sentinel) throw new Error('SentinelMetrics used before construction finished');
+    return this.sentinel;
+  }
+
+  private logger(): WarnLogger {
+    return this.sentinel?.logger ?? consoleLogger;
+  }
+}
