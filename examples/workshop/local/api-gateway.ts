@@ -21,6 +21,8 @@ export interface Route {
 
 export interface Invocation {
   function: string;
+  /** How it was invoked: through the API emulation, or directly (a forged invocation, a schedule). */
+  via: 'api' | 'direct';
   event: unknown;
   result: InvokeResult;
   output: CapturedOutput<unknown>;
@@ -95,19 +97,27 @@ function policyAllows(policy: APIGatewayAuthorizerResult, methodArn: string): bo
 export function createApiGateway(options: ApiGatewayOptions) {
   const { apiId, stage, accountId, region } = options;
 
-  async function run(fn: string, handler: Handler, event: unknown, traceRoot: string): Promise<Invocation> {
+  async function run(
+    fn: string,
+    handler: Handler,
+    event: unknown,
+    traceRoot: string,
+    via: Invocation['via'] = 'api',
+  ): Promise<Invocation> {
     const parentId = hex(8);
     let result!: InvokeResult;
     const output = await captureOutput(async () => {
       result = await invoke(handler, event, {
         functionName: fn,
+        // Names the handler subsegment `## <function>.handler`, as each function's own handler setting would.
+        env: { _HANDLER: `${fn}.handler` },
         accountId,
         region,
         traceId: `Root=${traceRoot};Parent=${parentId};Sampled=1`,
         ...(options.xrayDaemonAddress ? { xrayDaemonAddress: options.xrayDaemonAddress } : {}),
       });
     });
-    return { function: fn, event, result, output, traceRoot, parentId };
+    return { function: fn, via, event, result, output, traceRoot, parentId };
   }
 
   function reply(statusCode: number, body: unknown, invocations: Invocation[]): ApiResponse {
@@ -201,7 +211,7 @@ export function createApiGateway(options: ApiGatewayOptions) {
     async invokeDirectly(fn: string, event: unknown): Promise<Invocation> {
       const handler = options.functions[fn] ?? (fn === 'authorizer' ? options.authorizer : undefined);
       if (!handler) throw new Error(`no function ${fn}`);
-      return run(fn, handler, event, newTraceRoot());
+      return run(fn, handler, event, newTraceRoot(), 'direct');
     },
   };
 }

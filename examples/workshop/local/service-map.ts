@@ -35,11 +35,7 @@ export function buildServiceMap(invocations: readonly Invocation[], docsOfTrace:
     edges.set(key, edge);
   };
   for (const inv of invocations) {
-    const viaApi =
-      inv.event &&
-      typeof inv.event === 'object' &&
-      ('requestContext' in inv.event || 'methodArn' in inv.event);
-    add(viaApi ? 'API Gateway' : 'Direct invoke', inv.function, 0, Boolean(inv.result.error));
+    add(inv.via === 'api' ? 'API Gateway' : 'Direct invoke', inv.function, 0, Boolean(inv.result.error));
     const docs = docsOfTrace(inv.traceRoot);
     const byId = new Map(docs.map((d) => [d.id, d]));
     const belongs = (doc: Doc) => {

@@ -330,7 +330,15 @@ if (args.serve) {
           },
         );
       });
-      return { function: 'renderPreview', event: {}, result, output, traceRoot, parentId };
+      return {
+        function: 'renderPreview',
+        via: 'direct' as const,
+        event: {},
+        result,
+        output,
+        traceRoot,
+        parentId,
+      };
     });
   });
 
