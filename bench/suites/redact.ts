@@ -1,0 +1,85 @@
+// @lambda-sentinel/redact against the floor (plain JSON.stringify) and the path redactors pino uses
+// (fast-redact, @pinojs/redact), like with like: every case ends in the serialised log line.
+// - keys+paths: key rules + the same paths, no detectors, no decoding of encoded payloads.
+// - full: defaults (key rules, every detector, email/card PII, JSON/form/base64 decoding).
+
+import { createRedactor } from '@lambda-sentinel/redact';
+import redactPino from '@pinojs/redact';
+// @ts-expect-error fast-redact ships no type declarations
+import fastRedact from 'fast-redact';
+import { bench, do_not_optimize, summary } from 'mitata';
+import { apiGatewayRestEvent } from '../lambda-env.ts';
+
+const CENSOR = '[REDACTED]';
+
+// A realistic ~2 KB API Gateway REST event with a JSON body and a bearer token.
+const event = apiGatewayRestEvent({
+  body: JSON.stringify({
+    orderId: 'ord-7f3a2c',
+    items: [
+      { sku: 'UNICORN-HORN-GOLD', qty: 1, price: 49.99 },
+      { sku: 'UNICORN-SOCKS-RAINBOW', qty: 2, price: 9.5 },
+    ],
+    note: 'leave at the door',
+  }),
+});
+const eventPaths = [
+  'headers.Authorization',
+  'multiValueHeaders.Authorization',
+  'requestContext.identity.apiKey',
+];
+
+// A ~64 KB payload: a page of orders with customer and payment details.
+const payload = {
+  page: 1,
+  orders: Array.from({ length: 140 }, (_, i) => ({
+    id: `ord-${String(i).padStart(6, '0')}`,
+    createdAt: new Date(Date.UTC(2024, 4, 1, 12, i % 60)).toISOString(),
+    status: i % 3 === 0 ? 'SHIPPED' : 'PENDING',
+    customer: {
+      id: `cus-${i}`,
+      name: `Customer ${i}`,
+      email: `customer${i}@example.com`,
+      password: `pw-${i}`,
+    },
+    items: Array.from({ length: 3 }, (_, j) => ({ sku: `SKU-${i}-${j}`, qty: j + 1, price: 9.99 + j })),
+    payment: { card: '4111111111111111', token: `tok_${i}abcdef`, currency: 'EUR' },
+    notes: 'Customer asked for gift wrapping; deliver between 9:00 and 17:00.',
+  })),
+};
+const payloadPaths = ['orders[*].customer.password', 'orders[*].payment.card', 'orders[*].payment.token'];
+
+const sizes = { event: JSON.stringify(event).length, payload: JSON.stringify(payload).length };
+if (sizes.event < 1800 || sizes.event > 2800 || sizes.payload < 60_000 || sizes.payload > 70_000) {
+  throw new Error(`redact bench: unexpected sizes ${JSON.stringify(sizes)}`);
+}
+
+function cases(label: string, input: object, paths: string[]) {
+  const keysPaths = createRedactor({ paths, detectors: false, pii: false, parseEncoded: false });
+  const full = createRedactor({ paths });
+  const fast = fastRedact({ paths, censor: CENSOR, serialize: JSON.stringify });
+  const pino = redactPino({ paths, censor: CENSOR, serialize: JSON.stringify });
+
+  // A broken setup must fail loudly here, not be measured.
+  for (const [name, line] of [
+    ['keys+paths', JSON.stringify(keysPaths(input))],
+    ['full', JSON.stringify(full(input))],
+    ['fast-redact', fast(input) as string],
+    ['@pinojs/redact', pino(input) as string],
+  ] as const) {
+    if (!line.includes(CENSOR)) throw new Error(`redact bench: ${name} censored nothing on ${label}`);
+  }
+
+  summary(() => {
+    bench(`${label}: JSON.stringify (floor)`, () => do_not_optimize(JSON.stringify(input))).baseline(true);
+    bench(`${label}: fast-redact paths + stringify`, () => do_not_optimize(fast(input)));
+    bench(`${label}: @pinojs/redact paths + stringify`, () => do_not_optimize(pino(input)));
+    bench(`${label}: sentinel keys+paths + stringify`, () =>
+      do_not_optimize(JSON.stringify(keysPaths(input))),
+    );
+    bench(`${label}: sentinel full + stringify`, () => do_not_optimize(JSON.stringify(full(input))));
+  });
+}
+
+cases('2 KB event', event, eventPaths);
+cases('64 KB payload', payload, payloadPaths);

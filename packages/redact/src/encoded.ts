@@ -1,0 +1,65 @@
+/**
+ * Recognising payloads encoded inside strings: JSON (API Gateway `body`,
+ * SQS/SNS messages, JSON inside JSON), URL-encoded forms and base64 bodies.
+ * The walker decodes them, redacts inside, and re-encodes only if something
+ * was redacted, so benign payloads come out byte-for-byte identical.
+ */
+
+/**
+ * Parse `s` when it holds a JSON object, array or string literal (a double-encoded
+ * payload); undefined otherwise. Never throws.
+ */
+export function parseJsonPayload(s: string): { value: unknown } | undefined {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) <= 32) i++;
+  const first = s.charCodeAt(i);
+  const close =
+    first === 123 /* { */ ? 125 /* } */ : first === 91 /* [ */ ? 93 /* ] */ : first === 34 /* " */ ? 34 : 0;
+  if (close === 0) return undefined;
+  let j = s.length - 1;
+  while (j > i && s.charCodeAt(j) <= 32) j--;
+  if (j === i || s.charCodeAt(j) !== close) return undefined;
+  try {
+    return { value: JSON.parse(s) };
+  } catch {
+    return undefined;
+  }
+}
+
+const FORM_LIKE = /^[A-Za-z0-9_.%[\]-]+=[^&\s]*(?:&[A-Za-z0-9_.%[\]-]+=[^&\s]*)+$/;
+
+/** `a=b&c=d` (at least two pairs, so a lone base64 `abc=` is not taken for a form). */
+export function looksLikeForm(s: string): boolean {
+  return s.includes('&') && s.includes('=') && FORM_LIKE.test(s);
+}
+
+export function decodeFormComponent(s: string): string {
+  const plus = s.includes('+') ? s.replaceAll('+', ' ') : s;
+  if (!plus.includes('%')) return plus;
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus;
+  }
+}
+
+const ENCODED_MARKER = /%5BREDACTED((?:%3A[A-Za-z0-9-]+)*)%5D/g;
+
+/** Encode a redacted form value, leaving redaction markers readable. */
+export function encodeFormValue(s: string): string {
+  return encodeURIComponent(s).replace(
+    ENCODED_MARKER,
+    (_m, rest: string) => `[REDACTED${rest.replaceAll('%3A', ':')}]`,
+  );
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decode base64 to text; undefined when the bytes are not UTF-8 (a binary body is left alone). */
+export function decodeBase64Text(s: string): string | undefined {
+  try {
+    return UTF8.decode(Buffer.from(s, 'base64'));
+  } catch {
+    return undefined;
+  }
+}
