@@ -121,25 +121,37 @@ const SCHEME_WORDS = new Set(['bearer', 'basic', 'digest', 'negotiate', 'aws4-hm
  * by the key rules, so the two never disagree.
  */
 function secretParam(isSecretKey: KeyMatcher): Detector {
+  const pattern = new RegExp(
+    `${START('A-Za-z0-9_.%-')}([A-Za-z_][A-Za-z0-9_.%[\\]-]*)(\\\\?["']?[ \\t]*(?:=|:(?!//))[ \\t]*)(\\\\"(?:[^"\\n])*?\\\\"|"[^"\\n]*"|'[^'\\n]*'|[^\\s&;,"'<>]+)`,
+    'g',
+  );
+  const replacePair = (match: string, [name, separator, value]: string[]): string => {
+    const quote = value!.startsWith('\\"') ? '\\"' : value![0] === '"' || value![0] === "'" ? value![0] : '';
+    if (!isSecretKey(decodeName(name!))) {
+      // The unquoted value of a harmless pair can hold a `key=value` pair of its own
+      // (`login failed: password=abc`): the match swallowed it, so look inside. Only
+      // for `=`: colon-separated values are ARNs and times (`arn:aws:...:secret:name`).
+      return quote || !value!.includes('=') ? match : `${name}${separator}${rescan(value!)}`;
+    }
+    const bare = quote ? value!.slice(quote.length, -quote.length) : value!;
+    if (bare === '' || isMarked(bare) || SCHEME_WORDS.has(bare.toLowerCase())) return match;
+    return `${name}${separator}${quote}${marker('secret-param')}${quote}`;
+  };
+  // String.prototype.replace collects every match before calling the replacer, so reusing the
+  // pattern here cannot disturb an outer replace in progress.
+  const rescan = (text: string): string =>
+    text.replace(pattern, (m: string, ...rest: unknown[]) =>
+      replacePair(
+        m,
+        rest.slice(0, -2).map((g) => (typeof g === 'string' ? g : '')),
+      ),
+    );
   return regexDetector(
     'secret-param',
     TEXT_PAIR,
     (s) => (s.includes('=') || s.includes(':')) && isSecretKey.mayNameSecret(s),
-    new RegExp(
-      `${START('A-Za-z0-9_.%-')}([A-Za-z_][A-Za-z0-9_.%[\\]-]*)(\\\\?["']?[ \\t]*(?:=|:(?!//))[ \\t]*)(\\\\"(?:[^"\\n])*?\\\\"|"[^"\\n]*"|'[^'\\n]*'|[^\\s&;,"'<>]+)`,
-      'g',
-    ),
-    (match, [name, separator, value]) => {
-      if (!isSecretKey(decodeName(name!))) return match;
-      const quote = value!.startsWith('\\"')
-        ? '\\"'
-        : value![0] === '"' || value![0] === "'"
-          ? value![0]
-          : '';
-      const bare = quote ? value!.slice(quote.length, -quote.length) : value!;
-      if (bare === '' || isMarked(bare) || SCHEME_WORDS.has(bare.toLowerCase())) return match;
-      return `${name}${separator}${quote}${marker('secret-param')}${quote}`;
-    },
+    pattern,
+    replacePair,
   );
 }
 

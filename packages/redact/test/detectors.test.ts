@@ -81,6 +81,16 @@ describe('secret detectors mask only the secret part', () => {
     expect(s(input)).toBe(input);
   });
 
+  it('finds a secret pair inside the value of a harmless pair', () => {
+    expect(s('login failed: password=abc123 for user bob')).toBe(
+      'login failed: password=[REDACTED:secret-param] for user bob',
+    );
+    expect(s('retry: token=t0k3n-value; attempt: 2')).toBe(
+      'retry: token=[REDACTED:secret-param]; attempt: 2',
+    );
+    expect(s('status: ok, region: us-east-1')).toBe('status: ok, region: us-east-1');
+  });
+
   it('checks Luhn so random digit strings pass', () => {
     expect(luhnValid('4111111111111111')).toBe(true);
     expect(luhnValid('4111111111111112')).toBe(false);
