@@ -1,15 +1,11 @@
-import type { SourceKind } from '@lambda-sentinel/core';
+import type { InvocationSource } from '@lambda-sentinel/core';
 import type { RefusalReason } from './matcher.ts';
 
 /** What a refusal names about the source: where it came from, never the payload. */
-export interface RejectedSource {
-  kind: SourceKind;
-  arn?: string;
-  accountId?: string;
-  region?: string;
-  apiId?: string;
-  stage?: string;
-}
+export type RejectedSource = Pick<
+  InvocationSource,
+  'kind' | 'arn' | 'accountId' | 'region' | 'apiId' | 'stage'
+>;
 
 /**
  * Thrown when the allowlist refuses a non-HTTP, non-authorizer invocation.

@@ -1,9 +1,5 @@
-import {
-  BATCH_SOURCE_KINDS,
-  type InvocationSource,
-  type SourceKind,
-  type SourceRecord,
-} from '@lambda-sentinel/core';
+import { BATCH_SOURCE_KINDS, type InvocationSource, type SourceRecord } from '@lambda-sentinel/core';
+import type { RejectedSource } from './errors.ts';
 
 /** The `message` of an observe-mode line; the CLI also keys on `sentinel` and `invocationSource`. */
 export const OBSERVED_MESSAGE = 'sentinel source observed';
@@ -14,16 +10,10 @@ export const OBSERVED_MARKER = 'source-allowlist';
  * payload, the principal or the path (paths carry ids and would make every
  * request a new signature).
  */
-export interface ObservedSource {
-  kind: SourceKind;
-  arn?: string;
-  accountId?: string;
-  region?: string;
-  apiId?: string;
-  stage?: string;
+export type ObservedSource = RejectedSource & {
   /** Batches: each distinct record origin, at most `MAX_ORIGINS_PER_LINE`. */
   records?: SourceRecord[];
-}
+};
 
 /** The stable shape of one observe-mode log line (extra logger keys may surround it). */
 export interface ObservedLine {
