@@ -1,0 +1,13 @@
+export { RuntimeGuardViolationError } from './errors.ts';
+export { type RuntimeGuardMiddleware, runtimeGuard } from './middleware.ts';
+export type {
+  ChildProcessPolicy,
+  FileReadPolicy,
+  FileWritePolicy,
+  GuardMode,
+  NormalisedOptions,
+  NormalisedPolicy,
+  OutboundPolicy,
+  PolicyName,
+  RuntimeGuardOptions,
+} from './policy.ts';
