@@ -1,0 +1,35 @@
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runtimeGuard } from '../src/index.ts';
+
+const ORIGINAL = Symbol.for('@lambda-sentinel/runtime-guard.original');
+const guarded = (fn: unknown) => typeof fn === 'function' && ORIGINAL in fn;
+
+// Its own file: hooks are process-wide, and this needs a process where no guard installed any yet.
+describe('policies in allow mode cost nothing', () => {
+  it('installs no hook for allow, and only the hooks a non-allow policy needs', () => {
+    const relaxed = runtimeGuard({ mode: 'allow' });
+    expect(guarded(fs.writeFileSync)).toBe(false);
+    expect(guarded(fs.promises.readFile)).toBe(false);
+    expect(guarded(childProcess.execSync)).toBe(false);
+    expect(guarded(childProcess.ChildProcess.prototype.spawn)).toBe(false);
+    expect(guarded(net.Socket.prototype.connect)).toBe(false);
+
+    const outboundOnly = runtimeGuard({ mode: 'allow', outbound: 'block' });
+    expect(guarded(net.Socket.prototype.connect)).toBe(true);
+    expect(guarded(fs.writeFileSync)).toBe(false);
+    expect(guarded(childProcess.execSync)).toBe(false);
+
+    // Alert on child processes rides the tracing channel for the async forms: no prototype patch.
+    const alerting = runtimeGuard({ mode: 'allow', childProcess: 'alert' });
+    expect(guarded(childProcess.execSync)).toBe(true);
+    expect(guarded(childProcess.ChildProcess.prototype.spawn)).toBe(false);
+
+    const reads = runtimeGuard({ mode: 'allow', fileRead: 'alert' });
+    expect(guarded(fs.readFileSync)).toBe(true);
+    expect(fs.realpathSync.native).toBeTypeOf('function');
+    for (const made of [relaxed, outboundOnly, alerting, reads]) made.release();
+  });
+});
