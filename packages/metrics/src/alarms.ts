@@ -57,7 +57,8 @@ function positive(option: string, value: unknown, max = Number.POSITIVE_INFINITY
  * CloudFormation `AWS::CloudWatch::Alarm` resources for the metrics
  * `emfMetrics` publishes, keyed by deterministic alphanumeric logical ids,
  * ready to spread into a SAM template's `Resources`. Always: any
- * `source_rejected`, any `budget_exceeded`. With a threshold: error rate,
+ * `source_rejected`, any `budget_exceeded`, any `guard_violation` (the
+ * runtime guard). With a threshold: error rate,
  * p99 duration, event-loop blocking.
  */
 export function alarmDefinitions(options: AlarmDefinitionsOptions): Record<string, CloudWatchAlarmResource> {
@@ -108,7 +109,7 @@ export function alarmDefinitions(options: AlarmDefinitionsOptions): Record<strin
     };
   };
 
-  for (const eventType of ['source_rejected', 'budget_exceeded']) {
+  for (const eventType of ['source_rejected', 'budget_exceeded', 'guard_violation']) {
     add(pascal(eventType), {
       AlarmDescription: `${service}: at least one ${eventType} security event`,
       MetricName: METRIC_NAMES.securityEvents,

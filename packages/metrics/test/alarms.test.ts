@@ -20,12 +20,13 @@ describe('alarmDefinitions', () => {
           (r.Properties.Dimensions as { Name: string; Value: string }[]).some((d) => d.Value === eventType)),
     );
 
-  it('produces five CloudWatch alarms with deterministic alphanumeric logical ids', () => {
+  it('produces six CloudWatch alarms with deterministic alphanumeric logical ids', () => {
     expect(Object.keys(resources).sort()).toEqual([
       'SentinelUnicornApiProdBudgetExceededAlarm',
       'SentinelUnicornApiProdDurationP99Alarm',
       'SentinelUnicornApiProdErrorRateAlarm',
       'SentinelUnicornApiProdEventLoopDelayAlarm',
+      'SentinelUnicornApiProdGuardViolationAlarm',
       'SentinelUnicornApiProdSourceRejectedAlarm',
     ]);
     for (const [id, resource] of Object.entries(resources)) {
@@ -50,8 +51,8 @@ describe('alarmDefinitions', () => {
     ).toEqual(resources);
   });
 
-  it('alarms on any source_rejected and any budget_exceeded, on the exact dimensions published', () => {
-    for (const type of ['source_rejected', 'budget_exceeded']) {
+  it('alarms on any source_rejected, budget_exceeded and guard_violation, on the exact dimensions published', () => {
+    for (const type of ['source_rejected', 'budget_exceeded', 'guard_violation']) {
       const alarm = byMetric('SecurityEvents', type);
       expect(alarm?.Properties).toMatchObject({
         Dimensions: [
@@ -89,10 +90,11 @@ describe('alarmDefinitions', () => {
     });
   });
 
-  it('without thresholds only the two security alarms; without environment only the service dimension', () => {
+  it('without thresholds only the three security alarms; without environment only the service dimension', () => {
     const minimal = alarmDefinitions({ namespace: 'N', service: 'svc' });
     expect(Object.keys(minimal).sort()).toEqual([
       'SentinelSvcBudgetExceededAlarm',
+      'SentinelSvcGuardViolationAlarm',
       'SentinelSvcSourceRejectedAlarm',
     ]);
     const first = Object.values(minimal)[0];
