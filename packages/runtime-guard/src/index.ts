@@ -1,5 +1,10 @@
 export { RuntimeGuardViolationError } from './errors.ts';
 export { type RuntimeGuardMiddleware, runtimeGuard } from './middleware.ts';
+export {
+  type PermissionModel,
+  type PermissionModelEnvironment,
+  permissionModelFlags,
+} from './permission-model.ts';
 export type {
   ChildProcessPolicy,
   FileReadPolicy,

@@ -8,6 +8,7 @@ import { createLogger, redactedLogging } from '@lambda-sentinel/logger';
 import { createMetrics, emfMetrics } from '@lambda-sentinel/metrics';
 import { captureOutput, fixtures, invoke, invokeConcurrently } from '@lambda-sentinel/testing';
 import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RuntimeGuardMiddleware, RuntimeGuardViolationError, runtimeGuard } from '../src/index.ts';
 
@@ -165,7 +166,7 @@ describe('concurrency (rule 2)', () => {
       .use(guard({ fileWrite: { mode: 'alert', allow: [`${sandbox}/b/**`] }, childProcess: 'allow' }));
 
     const events = Array.from({ length: 6 }, (_, n) => ({ n }));
-    const mixed = middy(async (event: { n: number; to: 'a' | 'b' }, context) =>
+    const mixed = middy(async (event: { n: number; to: 'a' | 'b' }, context: Context) =>
       event.to === 'a' ? handlerA(event, context) : handlerB(event, context),
     );
     const results = await invokeConcurrently(
@@ -199,12 +200,12 @@ describe('concurrency (rule 2)', () => {
 
 describe('failure isolation (rule 1)', () => {
   it('a fault in the guard’s own checking lets the call behave exactly as without the guard', async () => {
-    class HostileUrl extends URL {
-      override get protocol(): string {
+    const path = new URL(`file://${join(sandbox, 'b', 'x.txt')}`);
+    Object.defineProperty(path, 'protocol', {
+      get() {
         throw new Error('hostile getter');
-      }
-    }
-    const path = new HostileUrl(`file://${join(sandbox, 'b', 'x.txt')}`);
+      },
+    });
     let unguarded: unknown;
     try {
       Reflect.apply(Object.getOwnPropertyDescriptor(fs, 'writeFileSync')?.value, fs, [path, 'x']);
