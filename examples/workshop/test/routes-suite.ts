@@ -1,15 +1,21 @@
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
 import {
   CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
   PutItemCommand,
   ScanCommand,
+  waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
+import { RuntimeGuardViolationError } from '@lambda-sentinel/runtime-guard';
 import { fixtures } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse, Invocation } from '../local/api-gateway.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../local/stack.ts';
+import { guardOptions } from '../src/shared/guard.ts';
 
 /**
  * Every route of the workshop API end to end, through the API Gateway
@@ -341,6 +347,11 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
               BillingMode: 'PAY_PER_REQUEST',
             }),
           );
+          // dynalite marks a new table ACTIVE on a timer: under load a PutItem can arrive first.
+          await waitUntilTableExists(
+            { client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 2 },
+            { TableName: 'Partners' },
+          );
           for (const Item of Items) await ddb.send(new PutItemCommand({ TableName: 'Partners', Item }));
         }
         expect((await send('GET', '/customizations', partnerToken)).statusCode).toBe(200);
@@ -435,6 +446,38 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
           // Nor the signature part alone (the part that makes a token usable).
           if (secret.split('.').length === 3) expect(everything).not.toContain(secret.split('.')[2]);
         }
+      });
+    });
+
+    describe('the runtime guard', () => {
+      it('saw no violation in any invocation of the whole suite', () => {
+        const logged = invocations.flatMap((inv) =>
+          inv.output.logs
+            .filter((l: any) => l.security_event?.type === 'guard_violation')
+            .map((l: any) => ({ function: inv.function, ...l.security_event })),
+        );
+        const counted = invocations.flatMap((inv) =>
+          inv.output.emf.filter((d) => d.event_type === 'guard_violation').map(() => inv.function),
+        );
+        expect(invocations.length).toBeGreaterThan(30);
+        expect(logged).toEqual([]);
+        expect(counted).toEqual([]);
+      });
+
+      it('was on all along: every function’s strict policy, hooks installed, and it blocks', () => {
+        expect(guardOptions()).toMatchObject({ mode: 'block' });
+        for (const fn of [
+          fs.writeFileSync,
+          fs.promises.readFile,
+          childProcess.execFileSync,
+          (childProcess.ChildProcess.prototype as unknown as { spawn: () => void }).spawn,
+          net.Socket.prototype.connect,
+        ]) {
+          expect(Symbol.for('@lambda-sentinel/runtime-guard.original') in fn, fn.name).toBe(true);
+        }
+        // Outside an invocation the last function guard constructed governs the process (this is
+        // the last test: the event it records would otherwise be reported with the next invocation).
+        expect(() => fs.readFileSync('/proc/self/environ')).toThrow(RuntimeGuardViolationError);
       });
     });
   });

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
+import { permissionModelFlags } from '@lambda-sentinel/runtime-guard';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_THRESHOLDS, TEMPLATE_PATH, templateAlarms, withAlarms } from '../scripts/alarms.ts';
+import { guardOptions } from '../src/shared/guard.ts';
 import { parseCloudFormation } from './cfn-yaml.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -160,6 +162,29 @@ describe('template.yaml', () => {
       expect(names.slice(0, 2), id).toEqual(['service', 'environment']);
       expect(alarm.Properties.Dimensions[1].Value, id).toEqual({ Ref: 'Environment' });
     }
+  });
+
+  it('alarms on any guard_violation of every function (each runs under the runtime guard)', () => {
+    for (const service of Object.keys(SERVICE_THRESHOLDS)) {
+      const alarm = ofType('AWS::CloudWatch::Alarm').find(
+        ([, a]) =>
+          a.Properties.Dimensions.some(
+            (d: { Name: string; Value: unknown }) => d.Name === 'event_type' && d.Value === 'guard_violation',
+          ) && a.Properties.Dimensions[0].Value === service,
+      );
+      expect(alarm, service).toBeDefined();
+    }
+  });
+
+  it('comments a NODE_OPTIONS example that is what permissionModelFlags() gives for guardOptions()', () => {
+    const line = /^\s*# NODE_OPTIONS: (.+)$/m.exec(text)?.[1];
+    const { nodeOptions } = permissionModelFlags(guardOptions({}), {
+      taskRoot: '/var/task',
+      nodeVersion: '24',
+      env: {},
+    });
+    expect(line).toBe(nodeOptions);
+    expect(globals.Environment.Variables.NODE_OPTIONS).toBeUndefined(); // opt-in: commented out
   });
 
   it('refuses to regenerate a template without the marker line', () => {

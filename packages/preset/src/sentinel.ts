@@ -9,6 +9,7 @@ import {
 } from '@lambda-sentinel/logger';
 import { type Budgets, createMetrics, emfMetrics } from '@lambda-sentinel/metrics';
 import { createRedactor } from '@lambda-sentinel/redact';
+import { type RuntimeGuardOptions, runtimeGuard } from '@lambda-sentinel/runtime-guard';
 import { captureMysql, sdkCapture } from '@lambda-sentinel/sdk-capture';
 import { type AllowRule, sourceAllowlist } from '@lambda-sentinel/source-allowlist';
 import { traceAnnotations } from '@lambda-sentinel/trace-annotations';
@@ -41,6 +42,21 @@ export interface SentinelOptions {
   logger?: RedactingLogger;
   tracer?: Tracer;
   metrics?: Metrics;
+  /**
+   * Opt-in runtime guard (`@lambda-sentinel/runtime-guard`): watch child
+   * processes, file reads and writes, and outbound connections, and block or
+   * alert on what the policy does not allow. Each violation is a
+   * `guard_violation` security event (a WARN line, a `SecurityEvents` metric,
+   * a `security_event` annotation). `true` is the strict default: every
+   * policy blocks, with the default lists (writes only under `/tmp`, no reads
+   * of the task root or the process environment, no child processes,
+   * connections only to `*.amazonaws.com` / `*.api.aws` and the Runtime API).
+   * An object is passed to `runtimeGuard()` as is (its `mode` defaults to
+   * `alert`). Absent or `false`: no guard, nothing installed. The guard is
+   * created when `sentinel()` is called, so call it at module scope: the rest
+   * of init is watched too.
+   */
+  guard?: RuntimeGuardOptions | boolean;
 }
 
 const KNOWN = new Set([
@@ -57,13 +73,16 @@ const KNOWN = new Set([
   'logger',
   'tracer',
   'metrics',
+  'guard',
 ]);
 
 /**
  * Every Lambda Sentinel middleware, outside in, in the order the design
  * needs: the logger outermost (it sees every error and every security event),
  * metrics next (published in after and onError), then the handler
- * subsegment, its annotations, and the allowlist just outside the handler.
+ * subsegment, its annotations, the runtime guard when asked for (its events
+ * reach all of the above; its policy is bound before the allowlist and the
+ * handler run), and the allowlist just outside the handler.
  *
  * ```ts
  * export const handler = middy(fn).use(sentinel({ serviceName: 'orders', allow: [{ kind: 'sqs', arn: queueArn }] }));
@@ -98,7 +117,7 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
     for (const target of targets) captureMysql(tracer, target);
   }
 
-  return [
+  const middlewares: MiddlewareObj[] = [
     redactedLogging({
       logger,
       ...(options.logEvent !== undefined ? { logEvent: options.logEvent } : {}),
@@ -111,10 +130,36 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
       ...(options.redact ? { redact: createRedactor(options.redact) } : {}),
     }),
     traceAnnotations({ tracer, ...(serviceName ? { serviceName } : {}), ...(tags ? { tags } : {}) }),
-    sourceAllowlist({
-      mode,
-      ...(options.allow ? { allow: options.allow } : {}),
-      logger,
-    }),
   ];
+  const allowlist = sourceAllowlist({
+    mode,
+    ...(options.allow ? { allow: options.allow } : {}),
+    logger,
+  });
+  // Last, once every other option has been accepted: a sentinel() call that
+  // throws must not leave process-wide hooks and a registered policy behind.
+  const guard = createGuard(options.guard);
+  if (guard) middlewares.push(guard);
+  middlewares.push(allowlist);
+  return middlewares;
+}
+
+/** The guard for the `guard` option, or undefined; its config errors name `guard.<option>`. */
+function createGuard(option: unknown): MiddlewareObj | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option !== true && (option === null || typeof option !== 'object' || Array.isArray(option))) {
+    throw new SentinelConfigError(
+      'guard',
+      `expected true (every policy blocks) or runtimeGuard() options like { mode: 'block', outbound: { allowHosts: [...] } }; got ${JSON.stringify(option)}`,
+    );
+  }
+  try {
+    return runtimeGuard(option === true ? { mode: 'block' } : (option as RuntimeGuardOptions));
+  } catch (error) {
+    if (!(error instanceof SentinelConfigError)) throw error;
+    const message = error.message.startsWith(`${error.option}: `)
+      ? error.message.slice(error.option.length + 2)
+      : error.message;
+    throw new SentinelConfigError(`guard.${error.option}`, message);
+  }
 }

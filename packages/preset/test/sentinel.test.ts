@@ -1,3 +1,6 @@
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
 import { SentinelConfigError } from '@lambda-sentinel/core';
 import {
   captureOutput,
@@ -120,6 +123,38 @@ describe('sentinel()', () => {
     expect(() => stack({ allow: undefined })).toThrow(/allow/);
     expect(() => stack({ budget: { durationMs: 1 } })).toThrow(/budget/);
     expect(() => stack({ allow: [{ kind: 'sqs-queue' }] })).toThrow(/kind/);
+    expect(() => stack({ guard: { fileWrite: { mode: 'deny' } } })).toThrow(SentinelConfigError);
+    expect(() => stack({ guard: { fileWrite: { mode: 'deny' } } })).toThrow(/^guard\.fileWrite\.mode: /);
+    expect(() => stack({ guard: { outbound: { allowHosts: ['https://x.example/'] } } })).toThrow(
+      /guard\.outbound\.allowHosts\[0\]/,
+    );
+    expect(() => stack({ guard: 'block' })).toThrow(/^guard: expected true/);
+    // A rejected configuration leaves nothing installed behind (checked in the test below).
+    expect(() => stack({ allow: [{ kind: 'sqs-queue' }], guard: true })).toThrow(/kind/);
+  });
+
+  // Hooks are process-wide: this file never constructs a guard, so nothing may be patched.
+  it('installs no runtime guard unless asked (guard absent or false)', async () => {
+    const { handler } = stack();
+    const { handler: explicitlyOff } = stack({ guard: false });
+    const { result } = await captureOutput(async () => [
+      await invoke(handler, fixtures.apigatewayRest(API), opts()),
+      await invoke(explicitlyOff, fixtures.apigatewayRest(API), opts()),
+    ]);
+    for (const outcome of result!) expect((outcome.result as { statusCode: number }).statusCode).toBe(200);
+    const ORIGINAL = Symbol.for('@lambda-sentinel/runtime-guard.original');
+    for (const fn of [
+      fs.writeFileSync,
+      fs.readFileSync,
+      fs.promises.writeFile,
+      fs.createWriteStream,
+      childProcess.spawnSync,
+      childProcess.execSync,
+      (childProcess.ChildProcess.prototype as unknown as { spawn: () => void }).spawn,
+      net.Socket.prototype.connect,
+    ]) {
+      expect(ORIGINAL in fn, fn.name).toBe(false);
+    }
   });
 
   it('observe mode refuses nothing', async () => {

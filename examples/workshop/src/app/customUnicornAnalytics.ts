@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import { scheduleRule } from '../shared/allow.ts';
 import { dynamodb } from '../shared/clients.ts';
 import { dbUtils } from '../shared/database.ts';
+import { guardOptions } from '../shared/guard.ts';
 import { instrumentation } from '../shared/observability.ts';
 import { BODY_PARTS, type BodyPart } from './dbUtils.ts';
 
@@ -39,5 +40,12 @@ export async function customUnicornAnalytics(): Promise<Record<string, number | 
 }
 
 export const handler = middy(customUnicornAnalytics).use(
-  sentinel({ serviceName: 'custom-unicorn-analytics', allow: [scheduleRule()], logger, tracer, metrics }),
+  sentinel({
+    serviceName: 'custom-unicorn-analytics',
+    allow: [scheduleRule()],
+    logger,
+    tracer,
+    metrics,
+    guard: guardOptions(),
+  }),
 );

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';
 import { dbUtils } from '../shared/database.ts';
+import { guardOptions } from '../shared/guard.ts';
 import { instrumentation } from '../shared/observability.ts';
 import {
   authorizedCompany,
@@ -61,5 +62,13 @@ function isForeignKeyError(error: unknown): boolean {
 }
 
 export const handler = middy(customizeUnicorn).use(
-  sentinel({ serviceName: 'customize-unicorn', allow: [apiRule()], logEvent: true, logger, tracer, metrics }),
+  sentinel({
+    serviceName: 'customize-unicorn',
+    allow: [apiRule()],
+    logEvent: true,
+    logger,
+    tracer,
+    metrics,
+    guard: guardOptions(),
+  }),
 );

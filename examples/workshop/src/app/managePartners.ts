@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';
 import { cognito, dynamodb } from '../shared/clients.ts';
 import { dbUtils } from '../shared/database.ts';
+import { guardOptions } from '../shared/guard.ts';
 import { instrumentation } from '../shared/observability.ts';
 import { DuplicateCompanyError } from './dbUtils.ts';
 import { badRequest, forbidden, jsonBody, respond } from './http.ts';
@@ -63,5 +64,6 @@ export const handler = middy(managePartners).use(
     logger,
     tracer,
     metrics,
+    guard: guardOptions(),
   }),
 );

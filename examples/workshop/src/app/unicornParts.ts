@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';
 import { dbUtils } from '../shared/database.ts';
+import { guardOptions } from '../shared/guard.ts';
 import { instrumentation } from '../shared/observability.ts';
 import { isBodyPart } from './dbUtils.ts';
 import { badRequest, respond } from './http.ts';
@@ -18,5 +19,12 @@ export async function unicornParts(event: APIGatewayProxyEvent): Promise<APIGate
 }
 
 export const handler = middy(unicornParts).use(
-  sentinel({ serviceName: 'unicorn-parts', allow: [apiRule()], logger, tracer, metrics }),
+  sentinel({
+    serviceName: 'unicorn-parts',
+    allow: [apiRule()],
+    logger,
+    tracer,
+    metrics,
+    guard: guardOptions(),
+  }),
 );

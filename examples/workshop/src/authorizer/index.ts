@@ -5,6 +5,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { authorizerRule } from '../shared/allow.ts';
 import { dynamodb } from '../shared/clients.ts';
+import { guardOptions } from '../shared/guard.ts';
 import { instrumentation } from '../shared/observability.ts';
 import { allowedResources, allowPolicy, apiArnPrefix, SCOPES } from './policy.ts';
 
@@ -62,5 +63,12 @@ export async function authorize(event: APIGatewayTokenAuthorizerEvent): Promise<
 }
 
 export const handler = middy(authorize).use(
-  sentinel({ serviceName: 'authorizer', allow: [authorizerRule()], logger, tracer, metrics }),
+  sentinel({
+    serviceName: 'authorizer',
+    allow: [authorizerRule()],
+    logger,
+    tracer,
+    metrics,
+    guard: guardOptions(),
+  }),
 );

@@ -17,7 +17,11 @@ interface DbSecret {
  * Where the credentials come from: in AWS, the Secrets Manager secret named by
  * `SECRET_NAME` through Powertools Parameters (cached for 5 minutes; the
  * original hard-coded `admin` / `Corp123!`); locally, `DB_HOST` / `DB_USER` /
- * `DB_PASSWORD`; with neither, an embedded SQLite database (the demo).
+ * `DB_PASSWORD`; with neither, an embedded SQLite database. That last one
+ * loads its schema from src/init/queries.sql on first use, a read of the
+ * function's own code that the runtime guard refuses (`fileRead` denies
+ * `LAMBDA_TASK_ROOT/**`): the local stack provisions it before the functions
+ * load and hands it over with `useDb`, as a deployment provisions RDS.
  */
 async function connect(): Promise<Db> {
   const env = process.env;

@@ -1,0 +1,60 @@
+import type { RuntimeGuardOptions } from '@lambda-sentinel/runtime-guard';
+
+/**
+ * The runtime guard every function runs under (`sentinel({ guard: guardOptions() })`):
+ * every policy blocks, and the only thing the app has to spell out is where
+ * it connects to.
+ *
+ * - outbound: `*.amazonaws.com` — DynamoDB, Cognito (CreateUserPoolClient,
+ *   and the JWKS the authorizer fetches from its issuer), Secrets Manager,
+ *   and the RDS / RDS Proxy endpoint the database secret names
+ *   (`*.rds.amazonaws.com`) — plus the hosts the environment points the
+ *   clients at instead: `DYNAMODB_ENDPOINT`, `COGNITO_ENDPOINT` (the local
+ *   stand-ins) and `DB_HOST:DB_PORT`. A database outside `*.amazonaws.com`
+ *   named only in the secret must be added here: the secret is read at run
+ *   time, the policy is fixed when the function loads. The Lambda Runtime API
+ *   is always allowed; X-Ray segments go over UDP, which the guard does not
+ *   watch.
+ * - fileWrite: the default, `/tmp/**` only; the app writes no file at all.
+ *   The demo's SQLite database is `node:sqlite`, a native binding that opens
+ *   and writes its file without `node:fs`, so the guard would not see it
+ *   (it is in memory anyway).
+ * - fileRead: the default: not the function's own code (`LAMBDA_TASK_ROOT`)
+ *   and not the process environment (`/proc/self/environ`). The app reads no
+ *   file of its own at run time: the schema in src/init/queries.sql is loaded
+ *   by whoever provisions the database (the local stack, or you in AWS).
+ * - childProcess: the default, none.
+ */
+export function guardOptions(env: NodeJS.ProcessEnv = process.env): RuntimeGuardOptions {
+  return { mode: 'block', outbound: { allowHosts: allowedHosts(env) } };
+}
+
+/** `*.amazonaws.com` and the hosts the environment configures, as `host:port` patterns. */
+export function allowedHosts(env: NodeJS.ProcessEnv = process.env): string[] {
+  const hosts = new Set(['*.amazonaws.com']);
+  // Already inside the wildcard; named so the list stays right if the wildcard is ever narrowed.
+  const region = env.USER_POOL_ID?.split('_')[0];
+  if (region && /^[a-z0-9-]+$/.test(region)) hosts.add(`cognito-idp.${region}.amazonaws.com:443`);
+  for (const variable of ['DYNAMODB_ENDPOINT', 'COGNITO_ENDPOINT']) {
+    const host = endpointHost(env[variable]);
+    if (host) hosts.add(host);
+  }
+  if (env.DB_HOST) hosts.add(hostPort(env.DB_HOST, env.DB_PORT || '3306'));
+  return [...hosts];
+}
+
+/** `host:port` of an endpoint URL (port from the scheme when absent); undefined when unset or malformed. */
+function endpointHost(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const { hostname, port, protocol } = new URL(url);
+    return hostPort(hostname, port || (protocol === 'http:' ? '80' : '443'));
+  } catch {
+    return undefined;
+  }
+}
+
+function hostPort(host: string, port: string): string {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return bare.includes(':') ? `[${bare}]:${port}` : `${bare}:${port}`;
+}
