@@ -30,16 +30,21 @@ export function pathGlobProblem(pattern: unknown): string | undefined {
 }
 
 function pathGlobSource(pattern: string): string {
-  const trimmed = pattern.length > 1 ? pattern.replace(/\/+$/, '') : pattern;
+  // `//` means `/` to the file system, and the paths checked are normalised.
+  const collapsed = pattern.replace(/\/{2,}/g, '/');
+  const trimmed = collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
+  const segments = trimmed.split('/').filter((segment) => segment !== '');
+  // Only `**` segments (`/**`): every path, the root included.
+  if (segments.length > 0 && segments.every((segment) => segment === '**')) return '/(?:[^/]+(?:/[^/]+)*)?';
   let out = '';
-  const segments = trimmed.split('/').slice(1);
   for (const segment of segments) {
     if (segment === '**') {
       // zero or more whole segments
       out += '(?:/[^/]+)*';
       continue;
     }
-    out += `/${segment.replace(REGEX_SPECIAL, '\\$&').replace(/\*+/g, '[^/]*').replace(/\?/g, '[^/]')}`;
+    // A segment is never empty: `/*` does not match `/`.
+    out += `/(?=[^/])${segment.replace(REGEX_SPECIAL, '\\$&').replace(/\*+/g, '[^/]*').replace(/\?/g, '[^/]')}`;
   }
   return out === '' ? '/' : out;
 }
@@ -58,8 +63,15 @@ export function hostGlobProblem(pattern: unknown): string | undefined {
   if (/[\s/@?#[\]]/.test(pattern.replace(/^\[[0-9a-fA-F:.*]+\]/, ''))) {
     return `must be host, host:port or host:*, without scheme or path; got ${JSON.stringify(pattern)}`;
   }
-  const port = splitHostPattern(pattern).port;
-  if (port !== '*' && port !== undefined && !/^\d{1,5}$/.test(port)) {
+  if (pattern.startsWith('[') && !/^\[[^\]]+\](?::.*)?$/.test(pattern)) {
+    return `must be [IPv6] or [IPv6]:port; got ${JSON.stringify(pattern)}`;
+  }
+  const { host, port } = splitHostPattern(pattern);
+  if (host === '' || host === '.') return `has no host; got ${JSON.stringify(pattern)}`;
+  if (!pattern.startsWith('[') && host.includes(':') && !/^[0-9a-fA-F:.*]+$/.test(host)) {
+    return `must be host, host:port or host:* (IPv6 in brackets: [::1]:8000); got ${JSON.stringify(pattern)}`;
+  }
+  if (port !== '*' && port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) {
     return `has an invalid port; got ${JSON.stringify(pattern)}`;
   }
   return undefined;
@@ -83,8 +95,9 @@ function splitHostPattern(pattern: string): { host: string; port?: string } {
 
 function hostGlobSource(pattern: string): string {
   const { host, port } = splitHostPattern(pattern.toLowerCase());
-  const hostSource = host.replace(REGEX_SPECIAL, '\\$&').replace(/\*+/g, '.*');
-  const portSource = port === undefined || port === '*' ? '\\d+' : port;
+  // Like the key, without a trailing dot; `*` stays inside the host (never crosses into the port).
+  const hostSource = host.replace(/\.$/, '').replace(REGEX_SPECIAL, '\\$&').replace(/\*+/g, '[^ ]*');
+  const portSource = port === undefined || port === '*' ? '\\d+' : String(Number(port));
   return `${hostSource} ${portSource}`;
 }
 

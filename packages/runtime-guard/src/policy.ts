@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { SentinelConfigError } from '@lambda-sentinel/core';
 import {
   compileHostGlobs,
@@ -87,7 +88,7 @@ export const DEFAULT_ALLOW_HOSTS: readonly string[] = ['*.amazonaws.com', '*.api
 /** The default read deny-list for a task root (none when the root is unknown). */
 export function defaultReadDeny(taskRoot: string | undefined): string[] {
   const deny = ['/proc/self/environ', '/proc/thread-self/environ', `/proc/${process.pid}/environ`];
-  if (taskRoot) deny.unshift(`${taskRoot.replace(/\/+$/, '')}/**`);
+  if (taskRoot) deny.unshift(`${posix.normalize(taskRoot).replace(/\/+$/, '')}/**`);
   return deny;
 }
 
@@ -163,10 +164,12 @@ export function normaliseOptions(
     if (!KNOWN_OPTIONS.has(key)) throw new SentinelConfigError(key, 'unknown option of runtimeGuard()');
   }
   const fallback = given.mode === undefined ? 'alert' : checkMode('mode', given.mode);
-  const taskRoot = given.taskRoot ?? env.LAMBDA_TASK_ROOT;
-  if (taskRoot !== undefined && (typeof taskRoot !== 'string' || !taskRoot.startsWith('/'))) {
-    throw new SentinelConfigError('taskRoot', `must be an absolute path; got ${JSON.stringify(taskRoot)}`);
+  // `null` is a bad value like any other, not "unset": it must not fall back to LAMBDA_TASK_ROOT silently.
+  const rawTaskRoot: unknown = given.taskRoot === undefined ? env.LAMBDA_TASK_ROOT : given.taskRoot;
+  if (rawTaskRoot !== undefined && (typeof rawTaskRoot !== 'string' || !rawTaskRoot.startsWith('/'))) {
+    throw new SentinelConfigError('taskRoot', `must be an absolute path; got ${JSON.stringify(rawTaskRoot)}`);
   }
+  const taskRoot = rawTaskRoot as string | undefined;
   const childProcess = normalisePolicy('childProcess', given.childProcess, fallback);
   const fileWrite = normalisePolicy('fileWrite', given.fileWrite, fallback);
   const fileRead = normalisePolicy('fileRead', given.fileRead, fallback);

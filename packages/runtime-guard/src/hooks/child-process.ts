@@ -1,6 +1,8 @@
-import childProcess from 'node:child_process';
+import childProcess, { type ChildProcess } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { syncBuiltinESMExports } from 'node:module';
+import { PassThrough, type Stream, Writable } from 'node:stream';
+import util from 'node:util';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
 import { violation } from '../violation.ts';
@@ -19,6 +21,13 @@ import { replaceMethod, reportGuardFault } from './wrap.ts';
  * - `spawnSync`, `execSync` and `execFileSync` publish nothing; both modes
  *   patch those three exports.
  * - `process.execve` replaces the process; both modes patch it.
+ *
+ * A blocked start fails the way a start that fails at run time (ENOENT,
+ * EMFILE) does, so callers' existing error handling applies: the async
+ * forms return their `ChildProcess` and emit the error as its `'error'`
+ * event (so `exec`/`execFile` pass it to the callback and their promisified
+ * forms reject); `spawnSync` returns it as `result.error`; `execSync`,
+ * `execFileSync` and `process.execve` throw it.
  */
 
 interface SpawnOptions {
@@ -76,6 +85,11 @@ function optionsArgument(args: readonly unknown[], index: number): unknown {
   return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 }
 
+/** What `spawnSync` returns when the executable cannot be started (as for ENOENT). */
+function failedSpawnSyncResult(error: RuntimeGuardViolationError) {
+  return { error, status: null, signal: null, output: null, pid: 0, stdout: undefined, stderr: undefined };
+}
+
 function guardSync(name: 'spawnSync' | 'execFileSync' | 'execSync') {
   const operation = `child_process.${name}`;
   replaceMethod(
@@ -83,6 +97,9 @@ function guardSync(name: 'spawnSync' | 'execFileSync' | 'execSync') {
     name,
     (original) =>
       function guardedSync(this: unknown, ...args: unknown[]) {
+        // A malformed call (a command or file that is not a string) starts
+        // nothing: Node rejects it with its own error (rule 1).
+        if (typeof args[0] !== 'string') return Reflect.apply(original, this, args);
         let file: unknown;
         let argv: unknown;
         if (name === 'execSync') {
@@ -95,8 +112,9 @@ function guardSync(name: 'spawnSync' | 'execFileSync' | 'execSync') {
           argv = shell ? ['-c', args[0], ...(Array.isArray(args[1]) ? args[1] : [])] : args[1];
         }
         const error = checkExecutable(operation, file, argv);
-        if (error) throw error;
-        return Reflect.apply(original, this, args);
+        if (!error) return Reflect.apply(original, this, args);
+        if (name === 'spawnSync') return failedSpawnSyncResult(error);
+        throw error;
       },
   );
 }
@@ -144,11 +162,106 @@ export function installChildProcessBlockHook(): void {
             'block',
             policy.childProcess.allows,
           );
-          if (error) throw error;
+          if (error) return failSpawn(this as ChildProcessInternals, original, args, error);
         }
         return Reflect.apply(original, this, args);
       },
   );
+}
+
+/** libuv's code for a system error name, as the native spawn returns it. */
+function uvCode(name: string): number | undefined {
+  for (const [code, [errorName]] of util.getSystemErrorMap()) if (errorName === name) return code;
+  return undefined;
+}
+
+const UV_EMFILE = uvCode('EMFILE');
+const UV_ESRCH = uvCode('ESRCH');
+
+interface NativeProcessHandle {
+  spawn?: unknown;
+  kill?: unknown;
+}
+
+interface ChildProcessInternals extends ChildProcess {
+  _handle?: NativeProcessHandle | null;
+}
+
+interface StdioEntry {
+  type?: unknown;
+  ipc?: unknown;
+  handle?: { close?: () => void };
+}
+
+/**
+ * Fails a blocked async start the way Node fails one that hits EMFILE at
+ * run time: Node's own `spawn` runs (validating its options exactly as
+ * without the guard) but the native call answers EMFILE, so no process is
+ * started, and on the next tick the child emits `'error'` — the guard's
+ * error — then `'close'`. Node stops before wiring stdio on that path, so the
+ * pipes it made are closed and the child gets streams that end at once
+ * where it asked for pipes: code that reads `child.stdout` right after
+ * `spawn()` keeps working and sees the error. If Node's internals are not
+ * as expected, the error is thrown instead: a blocked start never goes ahead.
+ */
+function failSpawn(
+  child: ChildProcessInternals,
+  original: (...args: unknown[]) => unknown,
+  args: unknown[],
+  error: RuntimeGuardViolationError,
+): unknown {
+  const handle = child._handle;
+  if (UV_EMFILE === undefined || UV_ESRCH === undefined || !handle || typeof handle.spawn !== 'function')
+    throw error;
+  Object.defineProperty(handle, 'spawn', { value: () => UV_EMFILE, configurable: true });
+  // Nothing was started, so nothing can be signalled ("already dead").
+  Object.defineProperty(handle, 'kill', { value: () => UV_ESRCH, configurable: true });
+  const ownEmit = Object.getOwnPropertyDescriptor(child, 'emit');
+  const emit = child.emit;
+  Object.defineProperty(child, 'emit', {
+    configurable: true,
+    writable: true,
+    value: function emitGuardError(this: unknown, event: string | symbol, ...rest: unknown[]) {
+      if (event !== 'error') return Reflect.apply(emit, this, [event, ...rest]);
+      if (ownEmit) Object.defineProperty(child, 'emit', ownEmit);
+      else Reflect.deleteProperty(child, 'emit');
+      return Reflect.apply(emit, this, ['error', error]);
+    },
+  });
+  const result = Reflect.apply(original, child, args);
+  const stdio = (args[0] as { stdio?: unknown } | undefined)?.stdio;
+  const streams = Array.isArray(stdio) ? stdio.map((entry, fd) => endedStream(entry, fd)) : [];
+  (child as { stdio: unknown }).stdio = streams;
+  child.stdin = (streams[0] ?? null) as ChildProcess['stdin'];
+  child.stdout = (streams[1] ?? null) as ChildProcess['stdout'];
+  child.stderr = (streams[2] ?? null) as ChildProcess['stderr'];
+  if (stdio && Array.isArray(stdio) && stdio.some((entry) => (entry as StdioEntry | null)?.ipc)) {
+    // A fork's IPC channel never opened: `send` reports that, as a closed channel does.
+    child.send = ((...sendArgs: unknown[]) => {
+      const callback = sendArgs.findLast((arg) => typeof arg === 'function') as
+        | ((error: Error) => void)
+        | undefined;
+      if (callback) process.nextTick(callback, error);
+      return false;
+    }) as ChildProcess['send'];
+  }
+  return result;
+}
+
+/** Closes a pipe Node made for the child and returns a stream that ends at once in its place. */
+function endedStream(entry: unknown, fd: number): Stream | null {
+  const { type, ipc, handle } = (entry ?? {}) as StdioEntry;
+  if (type !== 'pipe' && type !== 'overlapped') return null;
+  try {
+    handle?.close?.();
+  } catch (closeError) {
+    reportGuardFault('child_process.spawn', closeError);
+  }
+  if (ipc) return null;
+  if (fd === 0) return new Writable({ write: (_chunk, _encoding, done) => done() });
+  const readable = new PassThrough();
+  readable.end();
+  return readable;
 }
 
 /** Alert mode for the async forms: observe Node's tracing channel, patch nothing. */

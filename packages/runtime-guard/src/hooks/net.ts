@@ -23,32 +23,75 @@ interface Target {
   shown: string;
 }
 
-function tcpTarget(host: unknown, port: unknown): Target | undefined {
-  if (typeof port !== 'number' && typeof port !== 'string') return undefined;
-  const name = typeof host === 'string' && host !== '' ? host : 'localhost';
-  const shown = name.includes(':') ? `[${name}]:${port}` : `${name}:${port}`;
-  return { key: hostKey(name, port), shown };
+type NormalizeArgs = (args: readonly unknown[]) => unknown[];
+
+// Node's own argument normaliser, which turns `connect(port, host, cb)` and
+// the other forms into `[options, cb]` exactly as `Socket.prototype.connect`
+// does; and the symbol marking its result, so a user's array is not taken
+// for one.
+const normalizeArgs = (net as unknown as { _normalizeArgs?: NormalizeArgs })._normalizeArgs;
+const NORMALIZED = normalizeArgs ? Object.getOwnPropertySymbols(normalizeArgs([]))[0] : undefined;
+
+interface ConnectOptions {
+  host?: unknown;
+  port?: unknown;
+  path?: unknown;
+  localAddress?: unknown;
+  localPort?: unknown;
+  lookup?: unknown;
 }
 
-/** The target of a `connect(...)` call in any of its forms, including Node's pre-normalised `[options, cb]`. */
+/** Node's `validatePort`: an integer 0-65535, as a number or a non-blank string. */
+function validPort(port: unknown): port is number | string {
+  if (typeof port !== 'number' && typeof port !== 'string') return false;
+  if (typeof port === 'string' && port.trim() === '') return false;
+  const value = +port;
+  return value === value >>> 0 && value <= 0xffff;
+}
+
+/** The `[options, callback]` of a `connect(...)` call, as `Socket.prototype.connect` normalises it. */
+function normalised(args: readonly unknown[]): [unknown, unknown] | undefined {
+  const head = args[0];
+  if (
+    Array.isArray(head) &&
+    NORMALIZED !== undefined &&
+    (head as unknown as Record<symbol, unknown>)[NORMALIZED]
+  )
+    return [head[0], head[1]];
+  if (!normalizeArgs) return undefined;
+  const [options, callback] = normalizeArgs(args);
+  return [options, callback];
+}
+
+/**
+ * The target of a `connect(...)` call in any of its forms, including Node's
+ * pre-normalised `[options, cb]`. Undefined when Node would refuse the call
+ * itself (missing or invalid port, non-string host or path, bad local
+ * address...): the guard lets it through, so it fails with Node's own error
+ * exactly as without the guard (rule 1) and nothing is recorded.
+ */
 export function connectTarget(args: readonly unknown[]): Target | undefined {
-  const head = Array.isArray(args[0]) ? args[0][0] : args[0];
-  if (head && typeof head === 'object') {
-    const options = head as { host?: unknown; port?: unknown; path?: unknown };
-    if (typeof options.path === 'string' && options.path !== '') {
-      return { key: `unix:${options.path}`, shown: `unix:${options.path}` };
-    }
-    return tcpTarget(options.host, options.port);
-  }
-  if (typeof head === 'number' || (typeof head === 'string' && /^\d+$/.test(head)))
-    return tcpTarget(args[1], head);
-  if (typeof head === 'string' && head !== '') return { key: `unix:${head}`, shown: `unix:${head}` };
-  return undefined;
+  const options = normalised(args)?.[0];
+  if (!options || typeof options !== 'object') return undefined;
+  const { host, port, path, localAddress, localPort, lookup } = options as ConnectOptions;
+  // Node connects to a Unix socket whenever `path` is truthy.
+  if (path) return typeof path === 'string' ? { key: `unix:${path}`, shown: `unix:${path}` } : undefined;
+  if (!validPort(port)) return undefined;
+  const name = host || 'localhost';
+  if (typeof name !== 'string' || name.includes('\0')) return undefined;
+  if (localAddress && (typeof localAddress !== 'string' || net.isIP(localAddress) === 0)) return undefined;
+  if (localPort && typeof localPort !== 'number') return undefined;
+  if (lookup != null && typeof lookup !== 'function' && net.isIP(name) === 0) return undefined;
+  const number = +port;
+  const shown = name.includes(':') ? `[${name}]:${number}` : `${name}:${number}`;
+  return { key: hostKey(name, number), shown };
 }
 
 function check(socket: net.Socket, args: readonly unknown[]): RuntimeGuardViolationError | undefined {
   const policy = activePolicy();
   if (!policy || policy.outbound.mode === 'allow') return undefined;
+  // Node itself does nothing when the socket's parent is already connecting.
+  if ((socket as { _parent?: { connecting?: unknown } | null })._parent?.connecting) return undefined;
   try {
     const target = connectTarget(args);
     if (!target || policy.outbound.allows(target.key)) return undefined;
@@ -58,6 +101,38 @@ function check(socket: net.Socket, args: readonly unknown[]): RuntimeGuardViolat
     reportGuardFault('net.connect', error);
     return undefined;
   }
+}
+
+/** Stands in for an IP address, which Node would connect to without a lookup. */
+const BLOCKED_HOST = 'blocked.runtime-guard.invalid';
+
+/**
+ * Fails a blocked connection the way Node fails one whose DNS lookup fails:
+ * Node's own `connect` runs with a `lookup` that answers the guard's error,
+ * so the socket is set up and connecting exactly as usual (clients such as
+ * http2 inspect that), nothing is resolved or sent, and the socket is
+ * destroyed with the error. A Unix socket has no lookup: it is marked
+ * connecting and destroyed with the error on the next tick.
+ */
+function block(
+  socket: net.Socket,
+  original: (...args: unknown[]) => unknown,
+  args: readonly unknown[],
+  error: RuntimeGuardViolationError,
+): unknown {
+  const [options, callback] = normalised(args) ?? [];
+  const { host, path } = (options ?? {}) as ConnectOptions;
+  if (!options || path) {
+    (socket as { connecting: boolean }).connecting = true;
+    process.nextTick(() => socket.destroy(error));
+    return socket;
+  }
+  const failing = Object.create(options as object) as ConnectOptions;
+  failing.host = typeof host === 'string' && net.isIP(host) === 0 ? host : BLOCKED_HOST;
+  failing.lookup = (_hostname: string, _options: unknown, done: (error: Error) => void) => {
+    process.nextTick(done, error);
+  };
+  return Reflect.apply(original, socket, typeof callback === 'function' ? [failing, callback] : [failing]);
 }
 
 let installed = false;
@@ -71,10 +146,7 @@ export function installNetHooks(): void {
     (original) =>
       function guardedConnect(this: net.Socket, ...args: unknown[]) {
         const error = check(this, args);
-        if (error) {
-          process.nextTick(() => this.destroy(error));
-          return this;
-        }
+        if (error) return block(this, original, args, error);
         return Reflect.apply(original, this, args);
       },
   );
