@@ -260,10 +260,17 @@ group('runtime-guard: 10 DynamoDB GetItem + one /tmp write per invocation', () =
     // The baseline again, last (see the header). Without Lambda's invocation store a handler with no
     // guard is governed by the most recent invocation's guard -- here the allow-mode one -- so its
     // one watched call per invocation pays a policy lookup and nothing else.
-    bench('bare Middy, last (hooks installed, no guard)', async function* () {
+    bench('bare Middy, last (hooks installed, no guard)', measureInvocation(bare));
+    // Block once more, right after the bare re-run: the pair measured side by side once the drift has
+    // settled is the fairest per-invocation comparison this machine gives.
+    bench('+ runtimeGuard, all policies block, again', async function* () {
+      const guard = runtimeGuard(allPolicies('block'));
+      const handler = middy(work).use(guard);
       try {
-        yield measureInvocation(bare);
+        await preflight('block, again', handler, guard);
+        yield measureInvocation(handler);
       } finally {
+        guard.release();
         await closeDynalite(); // the last case that uses it
       }
     });
