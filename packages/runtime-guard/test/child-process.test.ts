@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import util from 'node:util';
-import { currentInvocationState, invocationState, type SecurityEvent } from '@lambda-sentinel/core';
+import { invocationState, type SecurityEvent } from '@lambda-sentinel/core';
 import { invoke } from '@lambda-sentinel/testing';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import {
   RuntimeGuardViolationError,
   runtimeGuard,
 } from '../src/index.ts';
+import { violationsDuring } from './observe.ts';
 
 // Taken before any guard exists: a guard installed later must still see calls through them.
 /** `ChildProcess.prototype.spawn`: internal, so not in the type declarations. */
@@ -282,14 +283,8 @@ interface Observed extends Outcome {
 /** Runs `action` inside an invocation (no guard middleware: the process policy governs). */
 async function observe(action: () => Promise<Outcome> | Outcome): Promise<Observed> {
   const before = nativeStarts;
-  let events: SecurityEvent[] = [];
-  const result = await invoke(async () => {
-    const outcome = await action();
-    events = (currentInvocationState()?.securityEvents ?? []).filter((e) => e.type === 'guard_violation');
-    return outcome;
-  }, {});
-  if (result.error) throw result.error;
-  return { ...(result.result as Outcome), events, nativeStarts: nativeStarts - before };
+  const { outcome, events } = await violationsDuring(action);
+  return { ...outcome, events, nativeStarts: nativeStarts - before };
 }
 
 /** Lets a process that should not exist have time to show itself. */

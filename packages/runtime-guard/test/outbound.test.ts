@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { currentInvocationState, invocationState, type SecurityEvent } from '@lambda-sentinel/core';
+import { invocationState, type SecurityEvent } from '@lambda-sentinel/core';
 import { type DynaliteServer, invoke, startDynalite } from '@lambda-sentinel/testing';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
   RuntimeGuardViolationError,
   runtimeGuard,
 } from '../src/index.ts';
+import { violationsDuring } from './observe.ts';
 
 const sandbox = fs.mkdtempSync(join(tmpdir(), 'guard-outbound-'));
 let dynalite: DynaliteServer;
@@ -246,14 +247,8 @@ interface Observed extends Outcome {
 
 /** Runs `action` inside an invocation (no guard middleware: the process policy governs). */
 async function observe(action: () => Promise<Outcome>): Promise<Observed> {
-  let events: SecurityEvent[] = [];
-  const result = await invoke(async () => {
-    const outcome = await action();
-    events = (currentInvocationState()?.securityEvents ?? []).filter((e) => e.type === 'guard_violation');
-    return outcome;
-  }, {});
-  if (result.error) throw result.error;
-  return { ...(result.result as Outcome), events };
+  const { outcome, events } = await violationsDuring(action);
+  return { ...outcome, events };
 }
 
 /** Lets a connection that should not exist have time to reach the server. */
