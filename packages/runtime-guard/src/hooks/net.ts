@@ -12,9 +12,9 @@ import { replaceMethod, reportGuardFault } from './wrap.ts';
  * knows the host and port before DNS or a SYN; both modes patch that one
  * method. Node's `net.client.socket` channel fires at the same point but
  * carries only the socket, whose address is not known yet, so it cannot
- * tell an allowed host from another. A blocked socket is destroyed with the
- * error on the next tick — the way Node reports a refused connection, which
- * every client already handles — and never touches the network.
+ * tell an allowed host from another. A blocked connection fails like one
+ * whose DNS lookup failed (see `block` below) — a failure every client
+ * already handles — and never touches the network.
  * UDP (`dgram`, used by the X-Ray SDK) is not a connection and not watched.
  */
 
