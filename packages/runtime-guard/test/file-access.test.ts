@@ -761,7 +761,13 @@ describe('the default lists', () => {
   it('deny writing outside /tmp and allow writing under it', async () => {
     const d = dirs();
     const unique = `guard-files-${process.pid}-${Date.now()}`;
-    const outsideTmp = [join('/var/tmp', unique), join(process.cwd(), unique), join('/', unique)];
+    // The checkout's directory too, unless it is itself under /tmp (a CI clone may be).
+    const cwd = process.cwd();
+    const outsideTmp = [
+      join('/var/tmp', unique),
+      ...(cwd === '/tmp' || cwd.startsWith('/tmp/') ? [] : [join(cwd, unique)]),
+      join('/', unique),
+    ];
     const underTmp = join(d.allowed, 'default-allowed.txt');
     expect(underTmp.startsWith('/tmp/')).toBe(true);
     const { result, events } = await guarded(defaults(d.task), () => {
