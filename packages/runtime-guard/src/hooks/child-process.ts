@@ -6,7 +6,7 @@ import util from 'node:util';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
 import { violation } from '../violation.ts';
-import { replaceMethod, reportGuardFault } from './wrap.ts';
+import { failCallback, replaceMethod, reportGuardFault } from './wrap.ts';
 
 /**
  * Child processes, by the mechanism that can see each form:
@@ -103,7 +103,7 @@ function guardSync(name: 'spawnSync' | 'execFileSync' | 'execSync') {
         let file: unknown;
         let argv: unknown;
         if (name === 'execSync') {
-          file = shellOf(optionsArgument(args, 1), '/bin/sh') ?? '/bin/sh';
+          file = shellOf(optionsArgument(args, 1), '/bin/sh');
           argv = ['-c', args[0]];
         } else {
           const options = optionsArgument(args, Array.isArray(args[1]) ? 2 : 1);
@@ -238,10 +238,7 @@ function failSpawn(
   if (stdio && Array.isArray(stdio) && stdio.some((entry) => (entry as StdioEntry | null)?.ipc)) {
     // A fork's IPC channel never opened: `send` reports that, as a closed channel does.
     child.send = ((...sendArgs: unknown[]) => {
-      const callback = sendArgs.findLast((arg) => typeof arg === 'function') as
-        | ((error: Error) => void)
-        | undefined;
-      if (callback) process.nextTick(callback, error);
+      failCallback(sendArgs, error);
       return false;
     }) as ChildProcess['send'];
   }

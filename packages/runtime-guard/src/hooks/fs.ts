@@ -7,7 +7,7 @@ import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
 import type { CompiledPolicy } from '../policy.ts';
 import { violation } from '../violation.ts';
-import { type CallStyle, failCall, replaceMethod, reportGuardFault } from './wrap.ts';
+import { type CallStyle, failCall, failCallback, replaceMethod, reportGuardFault } from './wrap.ts';
 
 /**
  * File reads and writes. Node publishes no diagnostics_channel for the file
@@ -323,10 +323,7 @@ function guardFunction(owner: object, name: string, operation: string, style: Ca
 /** A stand-in `fs` for a stream whose `open` fails, so the stream emits the error like any failed open. */
 function failingStreamFs(error: Error) {
   const fail = (...args: unknown[]) => {
-    const callback = args.findLast((arg) => typeof arg === 'function') as
-      | ((e: Error | null) => void)
-      | undefined;
-    if (callback) process.nextTick(callback, error);
+    failCallback(args, error);
   };
   return { open: fail, read: fail, write: fail, writev: fail, close: fail };
 }

@@ -5,7 +5,7 @@ export const ORIGINAL = Symbol.for('@lambda-sentinel/runtime-guard.original');
 
 type AnyFunction = (this: any, ...args: any[]) => any;
 
-export function isGuarded(fn: unknown): boolean {
+function isGuarded(fn: unknown): boolean {
   return typeof fn === 'function' && ORIGINAL in fn;
 }
 
@@ -41,6 +41,18 @@ export function replaceMethod(
 
 export type CallStyle = 'sync' | 'callback' | 'promise';
 
+/**
+ * Hands `error` to a call's callback (its last function argument) on the
+ * next tick, as Node reports an asynchronous failure. False when the call
+ * has no callback.
+ */
+export function failCallback(args: readonly unknown[], error: Error): boolean {
+  const callback = args.findLast((arg) => typeof arg === 'function') as ((error: Error) => void) | undefined;
+  if (!callback) return false;
+  process.nextTick(callback, error);
+  return true;
+}
+
 /** Fails a call the way its API reports failure: a throw, a callback error, or a rejection. */
 export function failCall(
   style: CallStyle,
@@ -48,15 +60,7 @@ export function failCall(
   args: readonly unknown[],
 ): unknown {
   if (style === 'promise') return Promise.reject(error);
-  if (style === 'callback') {
-    const callback = args.findLast((arg) => typeof arg === 'function') as
-      | ((error: Error) => void)
-      | undefined;
-    if (callback) {
-      process.nextTick(callback, error);
-      return undefined;
-    }
-  }
+  if (style === 'callback' && failCallback(args, error)) return undefined;
   throw error;
 }
 
