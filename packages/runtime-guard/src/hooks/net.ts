@@ -1,5 +1,4 @@
 import net from 'node:net';
-import tls from 'node:tls';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
 import { hostKey } from '../globs.ts';
@@ -95,7 +94,9 @@ function check(socket: net.Socket, args: readonly unknown[]): RuntimeGuardViolat
   try {
     const target = connectTarget(args);
     if (!target || policy.outbound.allows(target.key)) return undefined;
-    const operation = socket instanceof tls.TLSSocket ? 'tls.connect' : 'net.connect';
+    // `TLSSocket` sets `encrypted`; testing it spares every function importing
+    // `node:tls` (≈7 ms of a cold start) just to name the operation.
+    const operation = (socket as { encrypted?: unknown }).encrypted === true ? 'tls.connect' : 'net.connect';
     return violation('outbound', policy.outbound.mode, operation, target.shown);
   } catch (error) {
     reportGuardFault('net.connect', error);
