@@ -1,3 +1,12 @@
+export {
+  type Bundle,
+  type BundleInvocation,
+  type BundleInvokeOptions,
+  type BundleInvokeResult,
+  type BundleOptions,
+  bundleHandler,
+  invokeBundle,
+} from './bundle.ts';
 export { type DynaliteOptions, type DynaliteServer, startDynalite } from './dynalite.ts';
 export * as fixtures from './fixtures/index.ts';
 export {
@@ -8,6 +17,14 @@ export {
   type LambdaHandler,
 } from './invoke.ts';
 export {
+  type OtlpHttpRequest,
+  type OtlpReceiver,
+  type OtlpSpan,
+  type OtlpValue,
+  otelTraceId,
+  startOtlpReceiver,
+} from './otlp-receiver.ts';
+export {
   type CapturedOutput,
   type CaptureOptions,
   captureOutput,
@@ -15,4 +32,6 @@ export {
   type LogRecord,
 } from './output.ts';
 export { renderTrace } from './render-trace.ts';
+export { type SpanView, spanFromOtlp, spanFromXray } from './span-view.ts';
+export { startTraceSink, type TraceSink } from './trace-sink.ts';
 export { startXRayCollector, type TraceDocument, type XRayCollector } from './xray-collector.ts';

@@ -23,8 +23,12 @@ export interface InvokeOptions {
   env?: Record<string, string | undefined>;
   /** `127.0.0.1:PORT` of an X-Ray daemon (e.g. `startXRayCollector().address`): sets `AWS_XRAY_DAEMON_ADDRESS`. */
   xrayDaemonAddress?: string;
-  /** A full `Root=...;Parent=...;Sampled=1` header or a bare root `1-xxxxxxxx-y...`. Fresh by default. */
-  traceId?: string;
+  /**
+   * A full `Root=...;Parent=...;Sampled=1` header or a bare root
+   * `1-xxxxxxxx-y...`. Fresh by default; `null` for an invocation without
+   * one (the function's active tracing is off).
+   */
+  traceId?: string | null;
   requestId?: string;
   /** Fail the invocation with Lambda's "Task timed out after N seconds" when the handler overruns. Off by default. */
   enforceTimeout?: boolean;
@@ -36,7 +40,7 @@ export interface InvokeResult {
   error?: unknown;
   context: Context;
   requestId: string;
-  /** The full `Root=1-...;Parent=...;Sampled=1` header of this invocation. */
+  /** The full `Root=1-...;Parent=...;Sampled=1` header of this invocation (empty without one). */
   traceId: string;
   /** Just the root, `1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy`, as X-Ray documents carry it in `trace_id`. */
   rootTraceId: string;
@@ -140,7 +144,8 @@ async function runOne(
     logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? logStreamName('$LATEST'),
     settle: (error, result) => settle(error, result),
   });
-  const storeContext: StoreContext = { [REQUEST_ID]: requestId, [X_RAY_TRACE_ID]: traceHeader };
+  const storeContext: StoreContext = { [REQUEST_ID]: requestId };
+  if (traceHeader) storeContext[X_RAY_TRACE_ID] = traceHeader;
   const base = {
     context,
     requestId,
@@ -194,9 +199,12 @@ export function invoke(
   options: InvokeOptions = {},
 ): Promise<InvokeResult> {
   assertNotNested();
-  const traceHeader = newTraceHeader(options.traceId);
+  const traceHeader = options.traceId === null ? '' : newTraceHeader(options.traceId);
   return exclusive(async () => {
-    const restore = applyEnv({ ...runtimeEnv(options, undefined), _X_AMZN_TRACE_ID: traceHeader });
+    const restore = applyEnv({
+      ...runtimeEnv(options, undefined),
+      _X_AMZN_TRACE_ID: traceHeader === '' ? undefined : traceHeader,
+    });
     try {
       return await runOne(handler, event, options, traceHeader);
     } finally {
