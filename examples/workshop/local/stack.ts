@@ -126,8 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const database_ = await import('../src/shared/database.ts');
   if (!options.mysqlUrl) {
     const { sqliteDb } = await import('../src/app/db.ts');
-    const { tracer } = await import('../src/shared/observability.ts');
-    database_.useDb(await sqliteDb(':memory:', tracer));
+    database_.useDb(await sqliteDb(':memory:'));
   } else {
     const { createPool } = await import('mysql2/promise');
     const { initMysqlSchema } = await import('../src/app/db.ts');

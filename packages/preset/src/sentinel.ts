@@ -1,5 +1,4 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { SentinelConfigError } from '@lambda-sentinel/core';
 import {
   createLogger,
@@ -10,12 +9,17 @@ import {
 import { type Budgets, createMetrics, emfMetrics } from '@lambda-sentinel/metrics';
 import { createRedactor } from '@lambda-sentinel/redact';
 import { type RuntimeGuardOptions, runtimeGuard } from '@lambda-sentinel/runtime-guard';
-import { captureMysql, sdkCapture } from '@lambda-sentinel/sdk-capture';
+import {
+  captureMysql,
+  type PowertoolsTracerLike,
+  sdkCapture,
+  type TracingChoice,
+} from '@lambda-sentinel/sdk-capture';
 import { type AllowRule, sourceAllowlist } from '@lambda-sentinel/source-allowlist';
 import { traceAnnotations } from '@lambda-sentinel/trace-annotations';
 import type { MiddlewareObj } from '@middy/core';
 
-type MysqlTarget = Parameters<typeof captureMysql>[1];
+type MysqlTarget = object;
 
 export interface SentinelOptions {
   /** Service name for logs, metrics and annotations; default `POWERTOOLS_SERVICE_NAME`, then the function name. */
@@ -34,13 +38,27 @@ export interface SentinelOptions {
   budgets?: Budgets;
   /** Ownership tags (`owner`, `environment`, `lifecycle`...); `SENTINEL_TAGS` supplies the rest. */
   tags?: Record<string, string>;
+  /**
+   * Where traces go: `'xray'` (the X-Ray SDK, through its public API),
+   * `'otel'` (OpenTelemetry, to the X-Ray daemon, a collector or X-Ray's OTLP
+   * endpoint — see `SENTINEL_OTEL_EXPORTER`), your own `TraceBackend` (e.g.
+   * `otelBackend({...})` from `@lambda-sentinel/sdk-capture/otel`), or
+   * `false` for none. Default: `SENTINEL_TRACING`, then `'xray'`. The X-Ray
+   * SDK reaches end of support on 2027-02-25: `'otel'` is the way forward.
+   */
+  tracing?: TracingChoice;
   /** AWS SDK v3 clients to trace. */
   clients?: readonly unknown[];
   /** mysql2 pools or connections to trace. */
   mysql?: MysqlTarget | readonly MysqlTarget[];
-  /** Your own instances, so handler code logs, traces and measures through the same ones. */
+  /** Your own instances, so handler code logs and measures through the same ones. */
   logger?: RedactingLogger;
-  tracer?: Tracer;
+  /**
+   * Your Powertools `Tracer` (with `tracing: 'xray'`): its current segment is
+   * the handler span while an invocation runs, so `tracer.putAnnotation()`
+   * in handler code lands there. Build it with `captureHTTPsRequests: false`.
+   */
+  tracer?: PowertoolsTracerLike;
   metrics?: Metrics;
   /**
    * Opt-in runtime guard (`@lambda-sentinel/runtime-guard`): watch child
@@ -68,6 +86,7 @@ const KNOWN = new Set([
   'redact',
   'budgets',
   'tags',
+  'tracing',
   'clients',
   'mysql',
   'logger',
@@ -109,13 +128,9 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
       ...(serviceName ? { serviceName } : {}),
       ...(options.redact ? { redact: options.redact } : {}),
     });
-  const tracer = options.tracer ?? new Tracer(serviceName ? { serviceName } : {});
   const metrics =
     options.metrics ?? createMetrics({ ...(serviceName ? { serviceName } : {}), ...(tags ? { tags } : {}) });
-  if (options.mysql) {
-    const targets = (Array.isArray(options.mysql) ? options.mysql : [options.mysql]) as MysqlTarget[];
-    for (const target of targets) captureMysql(tracer, target);
-  }
+  const redactor = createRedactor(options.redact);
 
   const middlewares: MiddlewareObj[] = [
     redactedLogging({
@@ -124,13 +139,24 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
       ...(options.logResponse !== undefined ? { logResponse: options.logResponse } : {}),
     }),
     emfMetrics({ metrics, ...(options.budgets ? { budgets: options.budgets } : {}) }),
-    sdkCapture({
-      tracer,
-      ...(options.clients ? { clients: options.clients } : {}),
-      ...(options.redact ? { redact: createRedactor(options.redact) } : {}),
+    renamingOption('backend', 'tracing', () =>
+      sdkCapture({
+        ...(options.tracing !== undefined ? { backend: options.tracing } : {}),
+        ...(options.tracer ? { tracer: options.tracer } : {}),
+        ...(options.clients ? { clients: options.clients } : {}),
+        redact: redactor,
+      }),
+    ),
+    traceAnnotations({
+      ...(serviceName ? { serviceName } : {}),
+      ...(tags ? { tags } : {}),
+      redact: redactor,
     }),
-    traceAnnotations({ tracer, ...(serviceName ? { serviceName } : {}), ...(tags ? { tags } : {}) }),
   ];
+  if (options.mysql) {
+    const targets = (Array.isArray(options.mysql) ? options.mysql : [options.mysql]) as MysqlTarget[];
+    for (const target of targets) captureMysql(target);
+  }
   const allowlist = sourceAllowlist({
     mode,
     ...(options.allow ? { allow: options.allow } : {}),
@@ -142,6 +168,16 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
   if (guard) middlewares.push(guard);
   middlewares.push(allowlist);
   return middlewares;
+}
+
+/** Runs `create`, reporting a config error about its option `from` as one about sentinel()'s `to`. */
+function renamingOption<T>(from: string, to: string, create: () => T): T {
+  try {
+    return create();
+  } catch (error) {
+    if (!(error instanceof SentinelConfigError) || error.option !== from) throw error;
+    throw new SentinelConfigError(to, error.message.replace(`${from}: `, ''));
+  }
 }
 
 /** The guard for the `guard` option, or undefined; its config errors name `guard.<option>`. */

@@ -1,16 +1,21 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { createRedactor } from '@lambda-sentinel/redact';
-import { activeSegment, type XraySubsegment } from './invocation-segment.ts';
+import { type ActiveInvocation, activeInvocation } from './active-trace.ts';
+import { ATTR } from './attributes.ts';
+import type { TraceSpan } from './port.ts';
 import { redactError, type StringRedactor } from './redacted-error.ts';
-import { sanitizeSql } from './sanitize-sql.ts';
+import { maskQuotedLiterals, sanitizeSql } from './sanitize-sql.ts';
 
-/** The X-Ray `sql` block (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html#api-segmentdocuments-sql). */
-export interface SqlBlock {
-  url: string;
-  database_type: string;
+/** The database a SQL span talks to (OpenTelemetry database conventions). */
+export interface SqlTarget {
+  /** The span's name, e.g. `orders@db.example.internal` (X-Ray names SQL subsegments `database@host`). */
+  name: string;
+  /** `db.system.name`: `mysql`, `mariadb`, `postgresql`, `sqlite`... */
+  system: string;
+  /** `db.namespace`: the database (schema, file) name. */
+  database?: string;
+  host?: string;
+  port?: number;
+  /** The database user — never the password. */
   user?: string;
-  sanitized_query: string;
-  driver_version: string;
 }
 
 interface ConnectionConfigLike {
@@ -54,8 +59,17 @@ function coreOf(handle: unknown): CoreLike | undefined {
   return typeof h.query === 'function' ? (h as CoreLike) : undefined;
 }
 
-function configOf(core: CoreLike): ConnectionConfigLike {
-  return core.config?.connectionConfig ?? core.config ?? {};
+function mysqlTarget(core: CoreLike): SqlTarget {
+  const config = core.config?.connectionConfig ?? core.config ?? {};
+  const host = config.socketPath ?? config.host ?? 'localhost';
+  return {
+    name: `${config.database ?? 'mysql'}@${host}`,
+    system: 'mysql',
+    host,
+    ...(config.socketPath ? {} : { port: config.port ?? 3306 }),
+    ...(config.database ? { database: config.database } : {}),
+    ...(config.user ? { user: config.user } : {}),
+  };
 }
 
 function sqlText(first: unknown): string {
@@ -66,41 +80,65 @@ function sqlText(first: unknown): string {
   return '';
 }
 
-/**
- * Traces every query of a mysql2 pool or connection (promise or callback
- * API): one `remote` subsegment per query, named `database@host`, with an
- * X-Ray `sql` block — URL without password, user, and the query with every
- * literal replaced by `?`. Failed queries are marked fault and their error
- * recorded redacted. Idempotent; returns the same handle. A no-op when
- * tracing is disabled.
- */
-export function captureMysql<T>(
-  tracer: Tracer,
-  poolOrConnection: T,
-  options: { redact?: StringRedactor } = {},
-): T {
-  if (!tracer.isTracingEnabled()) return poolOrConnection;
+/** Redacts a driver's error message after masking the literals it quotes. */
+function sqlErrorRedactor(redactor: StringRedactor): StringRedactor {
+  return { redactString: (s) => redactor.redactString(maskQuotedLiterals(s)) };
+}
+
+function startQuerySpan(active: ActiveInvocation, target: SqlTarget, query: string): TraceSpan | undefined {
+  try {
+    return active.trace.startSpan(target.name, 'client', {
+      [ATTR.dbSystem]: target.system,
+      [ATTR.dbNamespace]: target.database,
+      [ATTR.dbQuery]: sanitizeSql(query),
+      [ATTR.serverAddress]: target.host,
+      [ATTR.serverPort]: target.port,
+      [ATTR.dbUser]: target.user,
+    });
+  } catch {
+    // Rule 1: tracing trouble never stops the query.
+    return undefined;
+  }
+}
+
+function endQuerySpan(span: TraceSpan, error: unknown, redactor: StringRedactor): void {
+  try {
+    if (error) span.recordError(redactError(error, sqlErrorRedactor(redactor)), 'fault');
+    span.end();
+  } catch {
+    // Rule 1: a failed emission never reaches the caller's callback.
+  }
+}
+
+function once(fn: (error: unknown) => void): (error: unknown) => void {
+  let done = false;
+  return (error) => {
+    if (done) return;
+    done = true;
+    fn(error);
+  };
+}
+
+/** Options of `captureMysql`. */
+export interface CaptureMysqlOptions {
+  /** Redactor for recorded error messages. Default: the one the running invocation's `sdkCapture` uses. */
+  redact?: StringRedactor;
+}
+
+function wrapMysql<T>(poolOrConnection: T, options: CaptureMysqlOptions): T {
   const core = coreOf(poolOrConnection);
   if (!core || (core as Record<symbol, unknown>)[CAPTURED]) return poolOrConnection;
   (core as Record<symbol, unknown>)[CAPTURED] = true;
-  const redactor = options.redact ?? (createRedactor() as StringRedactor);
-  const config = configOf(core);
-  const host = config.socketPath ?? `${config.host ?? 'localhost'}:${config.port ?? 3306}`;
-  const name = `${config.database ?? 'mysql'}@${config.host ?? config.socketPath ?? 'localhost'}`;
-  const url = `mysql://${host}${config.database ? `/${config.database}` : ''}`;
+  const target = mysqlTarget(core);
   for (const method of ['query', 'execute'] as const) {
     const original = core[method];
     if (typeof original !== 'function') continue;
     core[method] = function tracedQuery(this: unknown, ...args: unknown[]): unknown {
-      const subsegment = openQuerySubsegment(tracer, name, {
-        url,
-        database_type: 'MySQL',
-        ...(config.user ? { user: config.user } : {}),
-        sanitized_query: sanitizeSql(sqlText(args[0])),
-        driver_version: 'mysql2',
-      });
-      if (!subsegment) return original.apply(this, args);
-      const finish = once((error: unknown) => closeQuerySubsegment(subsegment, error, redactor));
+      const active = activeInvocation();
+      const span = active ? startQuerySpan(active, target, sqlText(args[0])) : undefined;
+      if (!active || !span) return original.apply(this, args);
+      const redactor = options.redact ?? active.redactor;
+      const finish = once((error: unknown) => endQuerySpan(span, error, redactor));
       const last = args.length - 1;
       if (typeof args[last] === 'function') {
         const callback = args[last] as Callback;
@@ -122,70 +160,41 @@ export function captureMysql<T>(
   return poolOrConnection;
 }
 
-function once(fn: (error: unknown) => void): (error: unknown) => void {
-  let done = false;
-  return (error) => {
-    if (done) return;
-    done = true;
-    fn(error);
-  };
-}
-
-function openQuerySubsegment(tracer: Tracer, name: string, sql: SqlBlock): XraySubsegment | undefined {
-  try {
-    const parent = activeSegment(tracer);
-    if (!parent) return undefined;
-    const subsegment = parent.notTraced
-      ? parent.addNewSubsegmentWithoutSampling(name)
-      : parent.addNewSubsegment(name);
-    subsegment.namespace = 'remote';
-    subsegment.addSqlData(sql as never);
-    return subsegment;
-  } catch {
-    // Rule 1: tracing trouble never stops the query.
-    return undefined;
+/**
+ * Traces every query of a mysql2 pool or connection (promise or callback
+ * API) by wrapping its `query`/`execute`: one CLIENT span per query (an
+ * X-Ray `remote` subsegment with a `sql` block), named `database@host`, with
+ * the query's literals replaced by `?`, the user but never the password.
+ * Failed queries record their error with quoted literals masked and the rest
+ * redacted: drivers echo values. Idempotent; returns the same handle.
+ */
+export function captureMysql<T>(poolOrConnection: T, options?: CaptureMysqlOptions): T;
+/** @deprecated The tracer is no longer needed: `captureMysql(pool, options?)`. */
+export function captureMysql<T>(tracer: unknown, poolOrConnection: T, options?: CaptureMysqlOptions): T;
+export function captureMysql<T>(first: unknown, second?: unknown, third?: CaptureMysqlOptions): T {
+  // The legacy form passes a Powertools Tracer first; a mysql2 handle has `query` (or wraps one).
+  if (coreOf(first) || second === undefined || !coreOf(second)) {
+    return wrapMysql(first as T, (second as CaptureMysqlOptions | undefined) ?? {});
   }
+  return wrapMysql(second as T, third ?? {});
 }
-
-function closeQuerySubsegment(subsegment: XraySubsegment, error: unknown, redactor: StringRedactor): void {
-  try {
-    if (error) {
-      subsegment.close(redactError(error, redactor) as never, true);
-    } else {
-      subsegment.close();
-    }
-  } catch {
-    // Rule 1: a failed emission never reaches the caller's callback.
-  }
-}
-
-const defaultRedactor = createRedactor();
 
 /**
- * Traces one query of any SQL driver (node:sqlite, a driver mysql2 capture
- * does not cover) as a `remote` subsegment with an X-Ray `sql` block; the
- * query text is sanitised (literals replaced) before it is recorded. The
- * query's result or error passes through unchanged.
+ * Traces one query of any SQL driver (node:sqlite, pg, a driver
+ * `captureMysql` does not cover) as a CLIENT span with the query sanitised
+ * (literals replaced). The query's result or error passes through unchanged;
+ * outside a traced invocation it just runs.
  */
-export async function traceSql<T>(
-  tracer: Tracer,
-  target: { name: string; url: string; databaseType: string; user?: string },
-  query: string,
-  run: () => Promise<T>,
-): Promise<T> {
-  const subsegment = openQuerySubsegment(tracer, target.name, {
-    url: target.url,
-    database_type: target.databaseType,
-    ...(target.user ? { user: target.user } : {}),
-    sanitized_query: sanitizeSql(query),
-    driver_version: target.databaseType,
-  });
+export async function traceSql<T>(target: SqlTarget, query: string, run: () => Promise<T>): Promise<T> {
+  const active = activeInvocation();
+  const span = active ? startQuerySpan(active, target, query) : undefined;
+  if (!active || !span) return run();
   try {
     const result = await run();
-    if (subsegment) closeQuerySubsegment(subsegment, undefined, defaultRedactor);
+    endQuerySpan(span, undefined, active.redactor);
     return result;
   } catch (error) {
-    if (subsegment) closeQuerySubsegment(subsegment, error, defaultRedactor);
+    endQuerySpan(span, error, active.redactor);
     throw error;
   }
 }

@@ -1,17 +1,20 @@
-/** What this module needs of a `@lambda-sentinel/redact` redactor. */
+import type { RedactedError } from './port.ts';
+
+/** What this package needs of a `@lambda-sentinel/redact` redactor. */
 export interface StringRedactor {
   redactString(value: string): string;
 }
 
-/** The shape the X-Ray SDK's `addError` records: name, message and a stack it parses into frames. */
-export interface RedactedError {
-  name: string;
-  message: string;
-  stack?: string;
-  cause?: RedactedError;
-}
-
 const MAX_CAUSE_DEPTH = 5;
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+
+/** `ECONNREFUSED`, `ER_NO_SUCH_TABLE`: where a plain `Error` carries its kind in `code`, the code names it. */
+function errorName(source: { name?: unknown; code?: unknown }): string {
+  const name = typeof source.name === 'string' ? source.name : 'Error';
+  return name === 'Error' && typeof source.code === 'string' && ERROR_CODE.test(source.code)
+    ? source.code
+    : name;
+}
 
 /**
  * A plain copy of `error` with message, stack and cause chain passed through
@@ -20,9 +23,15 @@ const MAX_CAUSE_DEPTH = 5;
  */
 export function redactError(error: unknown, redactor: StringRedactor, depth = 0): RedactedError {
   if (error instanceof Error || (error && typeof error === 'object' && 'message' in error)) {
-    const source = error as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
+    const source = error as {
+      name?: unknown;
+      code?: unknown;
+      message?: unknown;
+      stack?: unknown;
+      cause?: unknown;
+    };
     const copy: RedactedError = {
-      name: typeof source.name === 'string' ? source.name : 'Error',
+      name: errorName(source),
       message: redactor.redactString(String(source.message ?? '')),
     };
     if (typeof source.stack === 'string') copy.stack = redactor.redactString(source.stack);

@@ -126,3 +126,26 @@ function skipNumber(sql: string, start: number): number {
   }
   return i;
 }
+
+/**
+ * A database error message with every quoted literal replaced by `?`:
+ * drivers echo the offending value (`Duplicate entry 'jane@example.com' for
+ * key ...`, `... near 'password123' at line 1`). Same single pass as
+ * `sanitizeSql`.
+ */
+export function maskQuotedLiterals(message: string): string {
+  let out = '';
+  let i = 0;
+  while (i < message.length) {
+    const c = message[i] as string;
+    if (c === "'" || c === '"' || c === '`') {
+      const end = skipQuoted(message, i, c);
+      out += c === '`' ? message.slice(i, end) : '?';
+      i = end;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}

@@ -1,16 +1,23 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { invocationState, SentinelConfigError } from '@lambda-sentinel/core';
 import { createRedactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
+import { type ActiveInvocation, enterInvocation, leaveInvocation } from './active-trace.ts';
+import { ATTR } from './attributes.ts';
 import { captureClient, isAwsClient } from './capture-client.ts';
-import { ensureHttpCapture } from './capture-http.ts';
-import {
-  closeHandlerSegment,
-  HANDLER_SEGMENT_SLOT,
-  type OpenedHandlerSegment,
-  openHandlerSegment,
-} from './invocation-segment.ts';
+import { enableHttpCapture } from './capture-http.ts';
+import { errorStatus, outcomeOfStatus, responseStatus } from './outcome.ts';
+import type { Outcome, TraceBackend } from './port.ts';
 import { redactError } from './redacted-error.ts';
+import { createReporter } from './report.ts';
+import {
+  type BackendSettings,
+  checkBackendSettings,
+  loadBackend,
+  resolveTracingChoice,
+  type TracingChoice,
+} from './select-backend.ts';
+import { currentTraceHeader } from './trace-header.ts';
+import type { PowertoolsTracerLike } from './xray/xray-backend.ts';
 
 /** A redactor as `@lambda-sentinel/redact`'s `createRedactor()` returns it. */
 export interface SdkCaptureRedactor {
@@ -18,31 +25,62 @@ export interface SdkCaptureRedactor {
   redactString(value: string): string;
 }
 
-export interface SdkCaptureOptions {
-  /** The Powertools Tracer of the function. */
-  tracer: Tracer;
+export interface SdkCaptureOptions extends BackendSettings {
+  /**
+   * Where traces go: `'xray'` (aws-xray-sdk-core), `'otel'` (OpenTelemetry),
+   * your own `TraceBackend`, or `false` (no tracing). Default:
+   * `SENTINEL_TRACING`, then `'xray'`.
+   */
+  backend?: TracingChoice;
+  /**
+   * Your Powertools `Tracer`, for the `xray` backend: handler code's
+   * `tracer.putAnnotation()` lands on the handler span, and
+   * `isTracingEnabled() === false` turns tracing off. Build it with
+   * `captureHTTPsRequests: false`. Ignored by `otel`.
+   */
+  tracer?: PowertoolsTracerLike;
   /** AWS SDK v3 clients to capture now (same as `captureClient` on each). */
   clients?: readonly unknown[];
   /** Record the handler's response (redacted) as metadata. Off by default: responses carry personal data. */
   captureResponse?: boolean;
   /** Trace outbound `http`/`https` and `fetch`. Default true. */
   captureHttp?: boolean;
-  /** Redactor applied to recorded errors and responses. Default: `createRedactor()`. */
+  /** Redactor applied to recorded errors, URLs and responses. Default: `createRedactor()`. */
   redact?: SdkCaptureRedactor;
 }
 
-const INTERNAL_KEY = '@lambda-sentinel/sdk-capture';
+/**
+ * Slot (core's `invocationState(request).slots`) holding the invocation's
+ * `InvocationTrace`, where `traceAnnotations` finds it.
+ */
+export const INVOCATION_TRACE_SLOT = 'sdk-capture.invocationTrace';
 
-function internal(request: Request): Record<string, unknown> {
-  return request.internal as Record<string, unknown>;
-}
+const OPTIONS = new Set([
+  'backend',
+  'tracer',
+  'xray',
+  'otel',
+  'clients',
+  'captureResponse',
+  'captureHttp',
+  'redact',
+]);
+const INTERNAL_KEY = '@lambda-sentinel/sdk-capture';
 
 function checkOptions(options: SdkCaptureOptions): void {
   if (!options || typeof options !== 'object') {
-    throw new SentinelConfigError('options', 'expected an object with at least { tracer }');
+    throw new SentinelConfigError('options', "expected an object, e.g. { backend: 'otel' }");
   }
-  const tracer = options.tracer as Partial<Tracer> | undefined;
-  if (!tracer || typeof tracer.getSegment !== 'function' || typeof tracer.isTracingEnabled !== 'function') {
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.has(key)) {
+      throw new SentinelConfigError(key, `unknown option; expected one of ${[...OPTIONS].join(', ')}`);
+    }
+  }
+  const tracer = options.tracer as Partial<PowertoolsTracerLike> | undefined;
+  if (
+    tracer !== undefined &&
+    (typeof tracer?.setSegment !== 'function' || typeof tracer.isTracingEnabled !== 'function')
+  ) {
     throw new SentinelConfigError(
       'tracer',
       'expected a Powertools Tracer (new Tracer() from @aws-lambda-powertools/tracer)',
@@ -68,6 +106,7 @@ function checkOptions(options: SdkCaptureOptions): void {
   if (options.redact !== undefined && typeof options.redact?.redactString !== 'function') {
     throw new SentinelConfigError('redact', 'expected a redactor from createRedactor()');
   }
+  checkBackendSettings(options);
 }
 
 function handlerName(request: Request): string {
@@ -75,71 +114,112 @@ function handlerName(request: Request): string {
 }
 
 /**
- * Opens the `## <handler>` subsegment for each invocation and closes it in
- * `after` and `onError`, so AWS SDK, HTTP and SQL subsegments of the
- * invocation nest under it — per invocation, also when Lambda Managed
- * Instances run several at once. Responses are not recorded unless asked;
- * errors are recorded redacted. A no-op when tracing is disabled.
+ * How the invocation ended, in X-Ray's terms: the status of an HTTP-shaped
+ * response or of the error, a refused caller (a `source_rejected` security
+ * event) as 403 — an error, not a fault — and any other error as a fault.
  */
-export function sdkCapture(options: SdkCaptureOptions): MiddlewareObj {
+function invocationOutcome(request: Request): { outcome: Outcome; status: number | undefined } {
+  const refused = invocationState(request).securityEvents.some((event) => event.type === 'source_rejected');
+  const status =
+    responseStatus(request.response) ??
+    (request.error === undefined ? undefined : errorStatus(request.error)) ??
+    (refused && request.error !== undefined ? 403 : undefined);
+  const outcome = outcomeOfStatus(status);
+  if (outcome === 'ok' && request.error !== undefined && request.response === undefined) {
+    return { outcome: 'fault', status };
+  }
+  return { outcome, status };
+}
+
+/**
+ * Opens the invocation's handler span (`## <handler>`) in `before` and ends
+ * it in `after` and `onError`, so the AWS SDK, HTTP and SQL spans of the
+ * invocation nest under it — per invocation, also when Lambda Managed
+ * Instances run several at once — and waits for the spans to leave the
+ * process before the response does. Works with either tracing backend and
+ * bundled. Responses are not recorded unless asked; errors, URLs and SQL
+ * are recorded redacted. A no-op when the invocation is not traced.
+ */
+export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
   checkOptions(options);
-  const { tracer } = options;
+  const choice = resolveTracingChoice(options.backend, 'backend');
   const captureResponse = options.captureResponse ?? false;
   const redactor = options.redact ?? (createRedactor() as SdkCaptureRedactor);
-  for (const client of options.clients ?? []) captureClient(tracer, client);
-  if (options.captureHttp ?? true) ensureHttpCapture(tracer);
-  let warned = false;
+  for (const client of options.clients ?? []) captureClient(client);
+  if (options.captureHttp ?? true) enableHttpCapture();
 
-  // Rule 1: whatever the SDK does, the handler's result and error pass through.
-  const guarded = (what: string, fn: () => void): void => {
+  const report = createReporter();
+
+  // Loaded now, awaited by the first invocation: its cold start is traced too.
+  let backend: TraceBackend | undefined;
+  const loading = loadBackend(choice, options).then(
+    (loaded) => {
+      backend = loaded;
+      return loaded;
+    },
+    (error: unknown) => {
+      report('loading the tracing backend', error);
+      return undefined;
+    },
+  );
+
+  // Rule 1: whatever the tracing backend does, the handler's result and error pass through.
+  const guarded = async (what: string, fn: () => unknown): Promise<void> => {
     try {
-      fn();
+      await fn();
     } catch (error) {
-      if (!warned) {
-        warned = true;
-        console.warn(`[sdk-capture] tracing failed (${what}); the invocation continues untraced`, error);
-      }
+      report(what, error);
     }
   };
 
-  const opened = (request: Request): OpenedHandlerSegment | undefined =>
-    internal(request)[INTERNAL_KEY] as OpenedHandlerSegment | undefined;
+  const opened = (request: Request): ActiveInvocation | undefined =>
+    (request.internal as Record<string, unknown>)[INTERNAL_KEY] as ActiveInvocation | undefined;
 
-  const close = (request: Request): void => {
-    const segment = opened(request);
-    if (!segment) return;
-    internal(request)[INTERNAL_KEY] = undefined;
-    guarded('close', () => closeHandlerSegment(tracer, segment));
+  // Rule 3: runs in after AND onError, so every invocation's span is ended and exported.
+  const finish = async (request: Request): Promise<void> => {
+    const active = opened(request);
+    if (!active) return;
+    (request.internal as Record<string, unknown>)[INTERNAL_KEY] = undefined;
+    const { trace } = active;
+    try {
+      const { outcome, status } = invocationOutcome(request);
+      await guarded('recording the outcome', () => {
+        if (status !== undefined) trace.handlerSpan.setAttributes({ [ATTR.httpStatus]: status });
+        if (request.error !== undefined) {
+          trace.recordError(redactError(request.error, redactor), outcome === 'ok' ? 'fault' : outcome);
+        } else if (captureResponse && request.response !== undefined) {
+          trace.addMetadata(`${handlerName(request).slice(3)} response`, redactor(request.response));
+        }
+      });
+      await guarded('ending the handler span', () => trace.end(outcome));
+    } finally {
+      leaveInvocation(active);
+    }
   };
 
   return {
-    before(request) {
-      if (!tracer.isTracingEnabled()) return;
-      guarded('open', () => {
-        const segment = openHandlerSegment(tracer, handlerName(request));
-        if (!segment) return;
-        internal(request)[INTERNAL_KEY] = segment;
-        invocationState(request).slots.set(HANDLER_SEGMENT_SLOT, segment.handler);
+    name: 'sdkCapture',
+    async before(request) {
+      const ready = backend ?? (await loading);
+      if (!ready) return;
+      await guarded('opening the handler span', () => {
+        const state = invocationState(request);
+        const trace = ready.startInvocation({
+          traceHeader: currentTraceHeader(),
+          name: handlerName(request),
+          attributes: {
+            [ATTR.invocationId]: request.context?.awsRequestId,
+            [ATTR.coldStart]: state.coldStart,
+          },
+        });
+        if (!trace) return;
+        const active: ActiveInvocation = { trace, redactor };
+        (request.internal as Record<string, unknown>)[INTERNAL_KEY] = active;
+        state.slots.set(INVOCATION_TRACE_SLOT, trace);
+        enterInvocation(active);
       });
     },
-    after(request) {
-      const segment = opened(request);
-      if (!segment) return;
-      if (captureResponse && request.response !== undefined) {
-        guarded('response', () =>
-          segment.handler.addMetadata(
-            `${handlerName(request).slice(3)} response`,
-            redactor(request.response),
-          ),
-        );
-      }
-      close(request);
-    },
-    onError(request) {
-      const segment = opened(request);
-      if (!segment) return;
-      guarded('error', () => segment.handler.addError(redactError(request.error, redactor) as never));
-      close(request);
-    },
+    after: finish,
+    onError: finish,
   };
 }

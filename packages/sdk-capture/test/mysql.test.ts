@@ -1,14 +1,15 @@
+// mysql2 capture against the MariaDB server, through both tracing adapters.
 import './lambda-env.ts';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-const { Tracer } = await import('@aws-lambda-powertools/tracer');
-const { default: AWSXRay } = await import('aws-xray-sdk-core');
 const mysql = await import('mysql2');
 const mysqlPromise = await import('mysql2/promise');
 const { default: middy } = await import('@middy/core');
-const { invoke, invokeConcurrently, startXRayCollector } = await import('@lambda-sentinel/testing');
+const { invoke, invokeConcurrently, startTraceSink } = await import('@lambda-sentinel/testing');
 const { captureMysql, sdkCapture } = await import('../src/index.ts');
+const { xrayBackend } = await import('../src/xray.ts');
+const { otelBackend } = await import('../src/otel.ts');
 const { testRedactor } = await import('./redactor.ts');
 
 const SERVER = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
@@ -30,25 +31,17 @@ if (!reachable)
   console.warn('Skipping mysql2 capture tests: no MariaDB at 127.0.0.1:3306 (set CI to make this fail)');
 
 describe.skipIf(!reachable)('captureMysql (MariaDB)', () => {
-  const tracer = new Tracer({ serviceName: 'orders' });
-  let collector: Awaited<ReturnType<typeof startXRayCollector>>;
   let promisePool: ReturnType<typeof mysqlPromise.createPool>;
   let callbackConnection: ReturnType<typeof mysql.createConnection>;
 
   beforeAll(async () => {
-    collector = await startXRayCollector();
-    AWSXRay.setDaemonAddress(collector.address);
     const admin = await mysqlPromise.createConnection(SERVER);
     await admin.query(`CREATE DATABASE \`${database}\``);
     await admin.query(`CREATE TABLE \`${database}\`.users (id INT PRIMARY KEY, email VARCHAR(200))`);
     await admin.end();
-    promisePool = captureMysql(tracer, mysqlPromise.createPool({ ...SERVER, database, connectionLimit: 4 }), {
-      redact: testRedactor,
-    });
-    callbackConnection = captureMysql(tracer, mysql.createConnection({ ...SERVER, database }), {
-      redact: testRedactor,
-    });
-    captureMysql(tracer, promisePool); // idempotent
+    promisePool = captureMysql(mysqlPromise.createPool({ ...SERVER, database, connectionLimit: 4 }));
+    callbackConnection = captureMysql(mysql.createConnection({ ...SERVER, database }));
+    captureMysql(promisePool); // idempotent
   });
 
   afterAll(async () => {
@@ -57,82 +50,94 @@ describe.skipIf(!reachable)('captureMysql (MariaDB)', () => {
     const admin = await mysqlPromise.createConnection(SERVER);
     await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await admin.end();
-    await collector?.close();
   });
 
-  const handlerOf = (fn: (event: { id: number }) => Promise<unknown>) =>
-    middy(fn).use(sdkCapture({ tracer, redact: testRedactor }));
-
-  async function sqlDocs(rootTraceId: string, count: number) {
-    await collector.waitFor(() => {
-      const docs = collector.byTrace(rootTraceId);
-      return docs.filter((d) => d.sql).length >= count && docs.some((d) => d.name === '## index.handler');
+  describe.each(['xray', 'otel'] as const)('%s backend', (kind) => {
+    let sink: Awaited<ReturnType<typeof startTraceSink>>;
+    let backend: ReturnType<typeof xrayBackend>;
+    beforeAll(async () => {
+      sink = await startTraceSink(kind);
+      backend =
+        kind === 'xray'
+          ? xrayBackend({ daemonAddress: sink.address })
+          : otelBackend({ exporter: 'xray-udp', endpoint: sink.address });
     });
-    const docs = collector.byTrace(rootTraceId);
-    const handler = docs.find((d) => d.name === '## index.handler');
-    return { handler, sql: docs.filter((d) => d.sql) };
-  }
+    afterAll(() => sink?.close());
+    beforeEach(() => sink.clear());
 
-  it('records one remote subsegment per query with a sanitised sql block (promise pool, callback connection)', async () => {
-    const handler = handlerOf(async () => {
-      await promisePool.query("INSERT INTO users VALUES (1, 'jane@example.com')");
-      await promisePool.execute('SELECT email FROM users WHERE id = ?', [1]);
-      await new Promise((resolve, reject) =>
-        callbackConnection.query(
-          "SELECT * FROM users WHERE email = 'jane@example.com' AND id > 0",
-          (err, rows) => (err ? reject(err) : resolve(rows)),
-        ),
-      );
-      return 'done';
-    });
-    const run = await invoke(handler, { id: 1 });
-    expect(run.result).toBe('done');
-    const { handler: handlerDoc, sql } = await sqlDocs(run.rootTraceId, 3);
-    expect(sql).toHaveLength(3);
-    for (const doc of sql) {
-      expect(doc.namespace).toBe('remote');
-      expect(doc.parent_id).toBe(handlerDoc?.id);
-      expect(doc.name).toBe(`${database}@127.0.0.1`);
-      expect(doc.sql).toMatchObject({
-        url: `mysql://127.0.0.1:3306/${database}`,
-        database_type: 'MySQL',
-        user: 'root',
+    const handlerOf = (fn: (event: { id: number }) => Promise<unknown>) =>
+      middy(fn).use(sdkCapture({ backend, redact: testRedactor }));
+
+    async function sqlSpans(rootTraceId: string, count: number) {
+      const { handler, spans } = await sink.trace(rootTraceId, count + 1);
+      return { handler, sql: spans.filter((span) => span.sql) };
+    }
+
+    it('records one SQL span per query, sanitised, for the promise pool and the callback connection', async () => {
+      const id = Math.floor(Math.random() * 1e6);
+      const handler = handlerOf(async () => {
+        await promisePool.query(`INSERT INTO users VALUES (${id}, 'jane@example.com')`);
+        await promisePool.execute('SELECT email FROM users WHERE id = ?', [id]);
+        await new Promise((resolve, reject) =>
+          callbackConnection.query(
+            "SELECT * FROM users WHERE email = 'jane@example.com' AND id > 0",
+            (err, rows) => (err ? reject(err) : resolve(rows)),
+          ),
+        );
+        return 'done';
       });
-    }
-    expect(sql.map((d) => (d.sql as { sanitized_query: string }).sanitized_query).sort()).toEqual([
-      'INSERT INTO users VALUES (?, ?)',
-      'SELECT * FROM users WHERE email = ? AND id > ?',
-      'SELECT email FROM users WHERE id = ?',
-    ]);
-    expect(JSON.stringify(collector.documents)).not.toContain('jane@example.com');
-  });
-
-  it('marks a failed query fault with a redacted error, and the handler still gets the error', async () => {
-    const handler = handlerOf(async () => {
-      try {
-        await promisePool.query("SELECT * FROM no_such_table WHERE secret = 'jane@example.com'");
-      } catch (error) {
-        return (error as { code?: string }).code;
+      const run = await invoke(handler, { id: 1 });
+      expect(run.result).toBe('done');
+      const { handler: root, sql } = await sqlSpans(run.rootTraceId, 3);
+      expect(sql).toHaveLength(3);
+      for (const span of sql) {
+        expect(span.namespace).toBe('remote');
+        expect(span.parentId).toBe(root.id);
+        expect(span.name).toBe(`${database}@127.0.0.1`);
+        expect(span.sql).toMatchObject({ databaseType: 'mysql', user: 'root' });
       }
-      return 'no error';
+      if (kind === 'xray') {
+        expect(sql[0]?.sql?.url).toBe(`mysql://127.0.0.1:3306/${database}`);
+      }
+      expect(sql.map((span) => span.sql?.query).sort()).toEqual([
+        'INSERT INTO users VALUES (?, ?)',
+        'SELECT * FROM users WHERE email = ? AND id > ?',
+        'SELECT email FROM users WHERE id = ?',
+      ]);
+      expect(sink.raw()).not.toContain('jane@example.com');
     });
-    const run = await invoke(handler, { id: 1 });
-    expect(run.result).toBe('ER_NO_SUCH_TABLE');
-    const { sql } = await sqlDocs(run.rootTraceId, 1);
-    expect(sql[0]?.fault).toBe(true);
-    expect(JSON.stringify(sql[0]?.cause)).toContain('no_such_table');
-  });
 
-  it('keeps queries on their own trace under interleaved concurrent invocations', async () => {
-    const handler = handlerOf(async (event) => promisePool.query('SELECT ? AS id, SLEEP(0.01)', [event.id]));
-    const runs = await invokeConcurrently(
-      handler,
-      Array.from({ length: 8 }, (_, id) => ({ id })),
-    );
-    for (const run of runs) {
-      const { handler: handlerDoc, sql } = await sqlDocs(run.rootTraceId, 1);
-      expect(sql).toHaveLength(1);
-      expect(sql[0]?.parent_id).toBe(handlerDoc?.id);
-    }
+    it('marks a failed query a fault, keeps the literals the driver echoes out, and the handler still gets the error', async () => {
+      const handler = handlerOf(async () => {
+        try {
+          await promisePool.query("INSERT INTO users VALUES (1, 'x'), (1, 'jane@example.com')");
+        } catch (error) {
+          return (error as { code?: string }).code;
+        }
+        return 'no error';
+      });
+      const run = await invoke(handler, { id: 1 });
+      expect(run.result).toBe('ER_DUP_ENTRY');
+      const { sql } = await sqlSpans(run.rootTraceId, 1);
+      expect(sql[0]?.fault).toBe(true);
+      expect(sql[0]?.exceptions[0]?.type).toBe('ER_DUP_ENTRY');
+      expect(sql[0]?.exceptions[0]?.message).toMatch(/^Duplicate entry \? for key \?/);
+      expect(sink.raw()).not.toContain('jane@example.com');
+    });
+
+    it('keeps queries on their own trace under interleaved concurrent invocations', async () => {
+      const handler = handlerOf(async (event) =>
+        promisePool.query('SELECT ? AS id, SLEEP(0.01)', [event.id]),
+      );
+      const runs = await invokeConcurrently(
+        handler,
+        Array.from({ length: 8 }, (_, id) => ({ id })),
+      );
+      for (const run of runs) {
+        const { handler: root, sql } = await sqlSpans(run.rootTraceId, 1);
+        expect(sql).toHaveLength(1);
+        expect(sql[0]?.parentId).toBe(root.id);
+      }
+    });
   });
 });

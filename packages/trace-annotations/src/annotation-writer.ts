@@ -1,23 +1,19 @@
-import { type AnnotationValue, MAX_ANNOTATIONS, sanitizeKey, sanitizeValue } from './limits.ts';
-
-/** The slice of an X-Ray subsegment annotations are written to. */
-export interface AnnotatableSegment {
-  annotations?: Record<string, AnnotationValue>;
-  addAnnotation(key: string, value: AnnotationValue): void;
-  addMetadata(key: string, value: unknown, namespace?: string): void;
-}
+import type { InvocationTrace } from '@lambda-sentinel/sdk-capture';
+import { MAX_ANNOTATIONS, sanitizeKey, sanitizeValue } from './limits.ts';
 
 /**
- * Writes annotations to one invocation's subsegment within X-Ray's limits,
- * counting what is already there (other code may annotate too). Dropping
- * past the 50th warns once per invocation.
+ * Writes one invocation's annotations within X-Ray's limits — the same
+ * limits whichever backend carries them, since the `otel` adapter's end up
+ * as X-Ray annotations too. Counts what it wrote; dropping past the 50th
+ * warns once per invocation.
  */
 export class AnnotationWriter {
-  readonly segment: AnnotatableSegment;
+  readonly trace: InvocationTrace;
+  readonly #written = new Set<string>();
   #warned = false;
 
-  constructor(segment: AnnotatableSegment) {
-    this.segment = segment;
+  constructor(trace: InvocationTrace) {
+    this.trace = trace;
   }
 
   put(key: string, value: unknown): void {
@@ -25,8 +21,7 @@ export class AnnotationWriter {
     const cleanKey = sanitizeKey(key);
     const cleanValue = sanitizeValue(value);
     if (cleanKey === undefined || cleanValue === undefined) return;
-    const existing = this.segment.annotations ?? {};
-    if (!(cleanKey in existing) && Object.keys(existing).length >= MAX_ANNOTATIONS) {
+    if (!this.#written.has(cleanKey) && this.#written.size >= MAX_ANNOTATIONS) {
       if (!this.#warned) {
         this.#warned = true;
         console.warn(
@@ -35,7 +30,8 @@ export class AnnotationWriter {
       }
       return;
     }
-    this.segment.addAnnotation(cleanKey, cleanValue);
+    this.#written.add(cleanKey);
+    this.trace.annotate(cleanKey, cleanValue);
   }
 
   putAll(values: Record<string, unknown>): void {

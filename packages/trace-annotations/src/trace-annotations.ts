@@ -1,59 +1,51 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import {
   functionIdentity,
   invocationSource,
   invocationState,
   SentinelConfigError,
 } from '@lambda-sentinel/core';
+import { createRedactor } from '@lambda-sentinel/redact';
+import { INVOCATION_TRACE_SLOT, type InvocationTrace } from '@lambda-sentinel/sdk-capture';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { type AnnotatableSegment, AnnotationWriter } from './annotation-writer.ts';
+import { AnnotationWriter } from './annotation-writer.ts';
 import type { AnnotationValue } from './limits.ts';
 import { principalAnnotation } from './principal.ts';
 import { mostSevereType } from './security-event.ts';
 
 export interface TraceAnnotationsOptions {
-  /** The Powertools Tracer of the function. */
-  tracer: Tracer;
-  /** `Service` annotation; default the tracer's service name, then `POWERTOOLS_SERVICE_NAME`, then the function name. */
+  /**
+   * @deprecated Not needed any more and ignored: annotations go on the trace
+   * `sdkCapture` opened, whichever tracing backend it uses.
+   */
+  tracer?: unknown;
+  /** `Service` annotation; default `POWERTOOLS_SERVICE_NAME`, then the function name. */
   serviceName?: string;
   /** Ownership tags (`owner`, `environment`, `lifecycle`, ...); they override `SENTINEL_TAGS`. */
   tags?: Record<string, string>;
-  /** Record the principal as a SHA-256 pseudonym instead of as is. Default false. */
+  /**
+   * Record the principal as a SHA-256 pseudonym (`sha256:<32 hex>`), which
+   * still groups traces by caller. Default true: a principal is often an
+   * e-mail address or a user name. `false` records it as is.
+   */
   hashPrincipal?: boolean;
-  /** Your own annotations for the invocation, added after the built-in ones. */
+  /** Your own annotations for the invocation, added after the built-in ones; string values are redacted. */
   annotations?: (request: Request) => Record<string, AnnotationValue>;
+  /** Redactor for your annotations' string values. Default: `createRedactor()`. */
+  redact?: { redactString(value: string): string };
 }
 
-/**
- * The slot `sdkCapture` publishes the invocation's `## handler` subsegment
- * in (core's per-invocation state), so the two packages meet there and not
- * in each other's code.
- */
-const HANDLER_SEGMENT_SLOT = 'sdk-capture.handlerSegment';
 const INTERNAL_KEY = '@lambda-sentinel/trace-annotations';
 
 function internal(request: Request): Record<string, unknown> {
   return request.internal as Record<string, unknown>;
 }
 
-/** The Tracer's service name (private in its types), unless it is Powertools' placeholder. */
-function tracerServiceName(tracer: Tracer): string | undefined {
-  const name = (tracer as unknown as { serviceName?: unknown }).serviceName;
-  return typeof name === 'string' && name !== 'service_undefined' ? name : undefined;
-}
 /** Tags that become annotations; every other tag goes to metadata. */
 const ANNOTATED_TAGS = ['environment', 'owner', 'lifecycle'] as const;
 
 function checkOptions(options: TraceAnnotationsOptions): void {
   if (!options || typeof options !== 'object') {
-    throw new SentinelConfigError('options', 'expected an object with at least { tracer }');
-  }
-  const tracer = options.tracer as Partial<Tracer> | undefined;
-  if (!tracer || typeof tracer.getSegment !== 'function' || typeof tracer.isTracingEnabled !== 'function') {
-    throw new SentinelConfigError(
-      'tracer',
-      'expected a Powertools Tracer (new Tracer() from @aws-lambda-powertools/tracer)',
-    );
+    throw new SentinelConfigError('options', "expected an object, e.g. { tags: { owner: 'team-a' } }");
   }
   if (options.hashPrincipal !== undefined && typeof options.hashPrincipal !== 'boolean') {
     throw new SentinelConfigError('hashPrincipal', 'expected a boolean');
@@ -64,65 +56,78 @@ function checkOptions(options: TraceAnnotationsOptions): void {
       'expected a function (request) => Record<string, string | number | boolean>',
     );
   }
+  if (options.redact !== undefined && typeof options.redact?.redactString !== 'function') {
+    throw new SentinelConfigError('redact', 'expected a redactor from createRedactor()');
+  }
   // Validates serviceName, tags and SENTINEL_TAGS now rather than at the first invocation.
   functionIdentity(undefined, process.env, { serviceName: options.serviceName, tags: options.tags });
 }
 
-function isAnnotatable(segment: unknown): segment is AnnotatableSegment {
-  const s = segment as Partial<AnnotatableSegment> | undefined;
-  return typeof s?.addAnnotation === 'function' && typeof s.addMetadata === 'function';
+/** Your annotations with every string value passed through the redactor (rule 4). */
+function redactedValues(
+  values: Record<string, AnnotationValue>,
+  redactor: { redactString(value: string): string },
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    out[key] = typeof value === 'string' ? redactor.redactString(value) : value;
+  }
+  return out;
 }
 
 /**
- * Annotates the invocation's `## handler` subsegment so traces answer who
- * called (source kind and account, principal), which function (service,
- * version, cold start) and whose function (environment, owner, lifecycle),
- * and flags invocations that recorded a security event. Place it inside
- * `sdkCapture`. A no-op when tracing is disabled.
+ * Annotates the invocation's handler span so traces answer who called
+ * (source kind and account, principal), which function (service, version,
+ * cold start) and whose function (environment, owner, lifecycle), and flags
+ * invocations that recorded a security event — with the X-Ray backend as
+ * annotations, with OpenTelemetry as attributes X-Ray indexes. Place it
+ * inside `sdkCapture`. A no-op when the invocation is not traced.
  */
-export function traceAnnotations(options: TraceAnnotationsOptions): MiddlewareObj {
+export function traceAnnotations(options: TraceAnnotationsOptions = {}): MiddlewareObj {
   checkOptions(options);
-  const { tracer, tags } = options;
-  const hashPrincipal = options.hashPrincipal ?? false;
-  const serviceName = options.serviceName ?? tracerServiceName(tracer);
+  const { serviceName, tags } = options;
+  const hashPrincipal = options.hashPrincipal ?? true;
+  const redactor = options.redact ?? createRedactor();
   const metadataNamespace = (): string =>
     serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'lambda-sentinel';
   let warned = false;
 
-  // Rule 1: annotation trouble is reported once and never reaches the handler.
+  // Rule 1: annotation trouble is reported once and never reaches the handler;
+  // rule 4: the report is redacted like everything else that reaches stdout.
   const guarded = (what: string, fn: () => void): void => {
     try {
       fn();
     } catch (error) {
       if (!warned) {
         warned = true;
-        console.warn(`[trace-annotations] could not annotate the trace (${what})`, error);
+        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        console.warn(
+          `[trace-annotations] could not annotate the trace (${what}): ${redactor.redactString(detail)}`,
+        );
       }
     }
   };
 
+  // The trace sdkCapture opened for this invocation: the two packages meet
+  // in core's per-invocation state, not in each other's code.
   const findWriter = (request: Request): AnnotationWriter | undefined => {
     const existing = internal(request)[INTERNAL_KEY] as AnnotationWriter | undefined;
     if (existing) return existing;
-    let segment = invocationState(request).slots.get(HANDLER_SEGMENT_SLOT);
-    // Without sdkCapture (e.g. with Powertools' captureLambdaHandler), the
-    // tracer's current subsegment; never the Lambda facade segment.
-    if (!isAnnotatable(segment)) segment = tracer.getSegment();
-    if (!isAnnotatable(segment) || (segment as { facade?: boolean }).facade) return undefined;
-    const writer = new AnnotationWriter(segment);
+    const trace = invocationState(request).slots.get(INVOCATION_TRACE_SLOT) as InvocationTrace | undefined;
+    if (!trace) return undefined;
+    const writer = new AnnotationWriter(trace);
     internal(request)[INTERNAL_KEY] = writer;
     return writer;
   };
 
   const annotateSecurityEvents = (request: Request): void => {
-    if (!tracer.isTracingEnabled()) return;
     guarded('security_event', () => {
       const events = invocationState(request).securityEvents;
       if (events.length === 0) return;
       const writer = findWriter(request);
       if (!writer) return;
       writer.put('security_event', mostSevereType(events));
-      writer.segment.addMetadata(
+      writer.trace.addMetadata(
         'security_events',
         events.map((event) => event.type),
         metadataNamespace(),
@@ -132,7 +137,6 @@ export function traceAnnotations(options: TraceAnnotationsOptions): MiddlewareOb
 
   return {
     before(request) {
-      if (!tracer.isTracingEnabled()) return;
       guarded('identity', () => {
         const writer = findWriter(request);
         if (!writer) return;
@@ -150,15 +154,16 @@ export function traceAnnotations(options: TraceAnnotationsOptions): MiddlewareOb
           ([key]) => !(ANNOTATED_TAGS as readonly string[]).includes(key),
         );
         if (otherTags.length > 0) {
-          writer.segment.addMetadata('tags', Object.fromEntries(otherTags), metadataNamespace());
+          writer.trace.addMetadata('tags', Object.fromEntries(otherTags), metadataNamespace());
         }
       });
       if (options.annotations) {
         const userAnnotations = options.annotations;
         guarded('annotations callback', () => {
           const writer = findWriter(request);
+          if (!writer) return;
           const values = userAnnotations(request);
-          if (writer && values && typeof values === 'object') writer.putAll(values);
+          if (values && typeof values === 'object') writer.putAll(redactedValues(values, redactor));
         });
       }
     },

@@ -1,36 +1,21 @@
-// Lambda-like environment before the X-Ray SDK and the Tracer load (see sdk-capture's tests).
+// Lambda-like environment before the X-Ray SDK loads (see sdk-capture's tests).
 process.env.LAMBDA_TASK_ROOT = '/var/task';
 process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs24.x';
-process.env.AWS_XRAY_CONTEXT_MISSING = 'IGNORE_ERROR';
 process.env._HANDLER = 'index.handler';
 
 import fc from 'fast-check';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const { invoke, invokeConcurrently, startXRayCollector } = await import('@lambda-sentinel/testing');
-// The X-Ray SDK reads the daemon address once, when it loads.
-const collector = await startXRayCollector();
-process.env.AWS_XRAY_DAEMON_ADDRESS = collector.address;
-const { Tracer } = await import('@aws-lambda-powertools/tracer');
-const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
+const { invoke, invokeConcurrently, startTraceSink } = await import('@lambda-sentinel/testing');
 const { default: middy } = await import('@middy/core');
 const { recordSecurityEvent, invocationState, SentinelConfigError } = await import('@lambda-sentinel/core');
 const { sdkCapture } = await import('@lambda-sentinel/sdk-capture');
-const { traceAnnotations, sanitizeKey, sanitizeValue, MAX_VALUE_LENGTH } = await import('../src/index.ts');
-
-const tracer = new Tracer({ serviceName: 'orders' });
-// A plain-string redactor is enough here: nothing of this package redacts.
-const redact = Object.assign((v: unknown) => v, { redactString: (s: string) => s });
-
-afterAll(() => collector?.close());
-beforeEach(() => collector.clear());
-
-async function handlerDoc(rootTraceId: string) {
-  const docs = await collector.waitFor((all) =>
-    all.some((d) => d.trace_id === rootTraceId && d.name === '## index.handler' && !d.in_progress),
-  );
-  return collector.byTrace(rootTraceId).find((d) => d.name === '## index.handler') ?? docs[0];
-}
+const { xrayBackend } = await import('@lambda-sentinel/sdk-capture/xray');
+const { otelBackend } = await import('@lambda-sentinel/sdk-capture/otel');
+const { createRedactor } = await import('@lambda-sentinel/redact');
+const { traceAnnotations, sanitizeKey, sanitizeValue, MAX_KEY_LENGTH, MAX_VALUE_LENGTH } = await import(
+  '../src/index.ts'
+);
 
 /**
  * Puts the principal on the cached classified source, as core's classifier
@@ -43,21 +28,36 @@ const withPrincipal = (principal: string) => ({
   },
 });
 
-describe('traceAnnotations', () => {
-  it('annotates service, cold start, ownership, version, source and principal; other tags go to metadata', async () => {
+describe.each(['xray', 'otel'] as const)('traceAnnotations (%s backend)', (kind) => {
+  let sink: Awaited<ReturnType<typeof startTraceSink>>;
+  let backend: ReturnType<typeof xrayBackend>;
+  beforeAll(async () => {
+    sink = await startTraceSink(kind);
+    backend =
+      kind === 'xray'
+        ? xrayBackend({ daemonAddress: sink.address })
+        : otelBackend({ exporter: 'xray-udp', endpoint: sink.address });
+  });
+  afterAll(() => sink?.close());
+  beforeEach(() => sink.clear());
+
+  const capture = () => sdkCapture({ backend });
+  const annotationsOf = async (rootTraceId: string) => (await sink.trace(rootTraceId)).handler.annotations;
+
+  it('annotates service, cold start, ownership, version, source and a hashed principal; other tags go to metadata', async () => {
     const handler = middy(async () => 'ok')
-      .use(withPrincipal('user-123'))
-      .use(sdkCapture({ tracer, redact }))
+      .use(withPrincipal('jane@example.com'))
+      .use(capture())
       .use(
         traceAnnotations({
-          tracer,
+          serviceName: 'orders',
           tags: { owner: 'team-payments', environment: 'prod', lifecycle: 'ga', cost_center: 'cc-42' },
           annotations: () => ({ 'tenant.id': 'acme', retries: 2 }),
         }),
       );
     const run = await invoke(handler, {}, { functionVersion: '7' });
-    const doc = await handlerDoc(run.rootTraceId);
-    expect(doc?.annotations).toMatchObject({
+    const annotations = await annotationsOf(run.rootTraceId);
+    expect(annotations).toEqual({
       Service: 'orders',
       ColdStart: expect.any(Boolean),
       owner: 'team-payments',
@@ -66,23 +66,40 @@ describe('traceAnnotations', () => {
       function_version: '7',
       source_kind: 'apigateway-rest',
       source_account: '210987654321',
-      principal: 'user-123',
+      principal: expect.stringMatching(/^sha256:[0-9a-f]{32}$/),
       tenant_id: 'acme',
       retries: 2,
     });
-    expect(JSON.stringify(doc?.metadata)).toContain('cc-42');
-    expect(doc?.annotations).not.toHaveProperty('cost_center');
+    const raw = sink.raw();
+    expect(raw).toContain('cc-42');
+    expect(raw).not.toContain('jane@example.com');
+    expect(annotations).not.toHaveProperty('cost_center');
   });
 
-  it('hashes the principal when asked', async () => {
+  it('records the principal as is only when told to', async () => {
     const handler = middy(async () => 'ok')
-      .use(withPrincipal('jane@example.com'))
-      .use(sdkCapture({ tracer, redact }))
-      .use(traceAnnotations({ tracer, hashPrincipal: true }));
+      .use(withPrincipal('user-123'))
+      .use(capture())
+      .use(traceAnnotations({ hashPrincipal: false }));
     const run = await invoke(handler, {});
-    const doc = await handlerDoc(run.rootTraceId);
-    expect(doc?.annotations?.principal).toMatch(/^sha256:[0-9a-f]{32}$/);
-    expect(JSON.stringify(collector.documents)).not.toContain('jane@example.com');
+    expect((await annotationsOf(run.rootTraceId)).principal).toBe('user-123');
+  });
+
+  it('redacts the string values of your own annotations', async () => {
+    const token = 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB';
+    const handler = middy(async () => 'ok')
+      .use(capture())
+      .use(
+        traceAnnotations({
+          redact: createRedactor(),
+          annotations: () => ({ contact: 'jane@example.com', note: `password=${token}`, count: 3 }),
+        }),
+      );
+    const run = await invoke(handler, {});
+    const annotations = await annotationsOf(run.rootTraceId);
+    expect(annotations.count).toBe(3);
+    expect(String(annotations.contact)).not.toContain('jane@example.com');
+    expect(sink.raw()).not.toContain(token);
   });
 
   it('names the most severe security event recorded by the handler, also when it throws', async () => {
@@ -92,16 +109,15 @@ describe('traceAnnotations', () => {
       recordSecurityEvent({ type: 'guard_violation', severity: 'medium', message: 'c' });
       throw new Error('fails after recording');
     })
-      .use(sdkCapture({ tracer, redact }))
-      .use(traceAnnotations({ tracer }));
+      .use(capture())
+      .use(traceAnnotations());
     const run = await invoke(handler, {});
     expect((run.error as Error).message).toBe('fails after recording');
-    const doc = await handlerDoc(run.rootTraceId);
-    expect(doc?.annotations?.security_event).toBe('source_rejected');
-    expect(JSON.stringify(doc?.metadata)).toContain('guard_violation');
+    expect((await annotationsOf(run.rootTraceId)).security_event).toBe('source_rejected');
+    expect(sink.raw()).toContain('guard_violation');
   });
 
-  it('keeps each invocation’s principal on its own trace under 20 interleaved invocations', async () => {
+  it('keeps each invocation’s principal on its own trace under 64 interleaved invocations', async () => {
     const handler = middy(async (event: { user: string }) => {
       await new Promise((r) => setTimeout(r, Math.random() * 15));
       return event.user;
@@ -111,23 +127,13 @@ describe('traceAnnotations', () => {
           invocationState(request).source = { kind: 'apigateway-rest', principal: request.event.user };
         },
       })
-      .use(sdkCapture({ tracer, redact }))
-      .use(traceAnnotations({ tracer }));
-    const events = Array.from({ length: 20 }, (_, i) => ({ user: `user-${i}` }));
+      .use(capture())
+      .use(traceAnnotations({ hashPrincipal: false }));
+    const events = Array.from({ length: 64 }, (_, i) => ({ user: `user-${i}` }));
     const runs = await invokeConcurrently(handler, events);
     for (const [i, run] of runs.entries()) {
-      const doc = await handlerDoc(run.rootTraceId);
-      expect(doc?.annotations?.principal).toBe(events[i]?.user);
+      expect((await annotationsOf(run.rootTraceId)).principal).toBe(events[i]?.user);
     }
-  });
-
-  it('works on Powertools captureLambdaHandler’s subsegment too', async () => {
-    const handler = middy(async () => 'ok')
-      .use(captureLambdaHandler(tracer, { captureResponse: false }))
-      .use(traceAnnotations({ tracer, tags: { owner: 'team-x' } }));
-    const run = await invoke(handler, {});
-    const doc = await handlerDoc(run.rootTraceId);
-    expect(doc?.annotations?.owner).toBe('team-x');
   });
 
   it('caps at 50 annotations with one warning, and a throwing callback never reaches the handler', async () => {
@@ -135,11 +141,10 @@ describe('traceAnnotations', () => {
     try {
       const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${i}`, i]));
       const handler = middy(async () => 'ok')
-        .use(sdkCapture({ tracer, redact }))
-        .use(traceAnnotations({ tracer, annotations: () => many }))
+        .use(capture())
+        .use(traceAnnotations({ annotations: () => many }))
         .use(
           traceAnnotations({
-            tracer,
             annotations: () => {
               throw new Error('callback bug');
             },
@@ -147,40 +152,59 @@ describe('traceAnnotations', () => {
         );
       const run = await invoke(handler, {});
       expect(run.result).toBe('ok');
-      const doc = await handlerDoc(run.rootTraceId);
-      expect(Object.keys(doc?.annotations ?? {})).toHaveLength(50);
+      const annotations = await annotationsOf(run.rootTraceId);
+      // Both middlewares write through one writer per invocation: 50 in all.
+      expect(Object.keys(annotations)).toHaveLength(50);
       const capWarnings = warn.mock.calls.filter((c) => String(c[0]).includes('50 annotations'));
       expect(capWarnings).toHaveLength(1);
+      expect(warn.mock.calls.some((c) => String(c[0]).includes('callback bug'))).toBe(true);
     } finally {
       warn.mockRestore();
     }
   });
+});
 
-  it('is a no-op without tracing', async () => {
-    const off = new Tracer({ enabled: false });
-    const handler = middy(async () => 'ok').use(traceAnnotations({ tracer: off }));
-    const run = await invoke(handler, {});
-    expect(run.result).toBe('ok');
+describe('traceAnnotations without a trace', () => {
+  it('is a no-op when sdkCapture is absent or the invocation is untraced', async () => {
+    const alone = middy(async () => 'ok').use(traceAnnotations());
+    expect((await invoke(alone, {})).result).toBe('ok');
+    const untraced = middy(async () => 'ok')
+      .use(sdkCapture({ backend: false }))
+      .use(traceAnnotations());
+    expect((await invoke(untraced, {})).result).toBe('ok');
   });
 
   it('rejects bad options at construction, naming the option', () => {
-    expect(() => traceAnnotations({} as never)).toThrow(SentinelConfigError);
-    expect(() => traceAnnotations({ tracer, hashPrincipal: 'yes' as never })).toThrow(/hashPrincipal/);
-    expect(() => traceAnnotations({ tracer, annotations: {} as never })).toThrow(/annotations/);
-    expect(() => traceAnnotations({ tracer, tags: { owner: 42 as never } })).toThrow(/tags/);
+    expect(() => traceAnnotations(null as never)).toThrow(SentinelConfigError);
+    expect(() => traceAnnotations({ hashPrincipal: 'yes' as never })).toThrow(/^hashPrincipal:/);
+    expect(() => traceAnnotations({ annotations: {} as never })).toThrow(/^annotations:/);
+    expect(() => traceAnnotations({ tags: { owner: 42 as never } })).toThrow(/tags/);
+    expect(() => traceAnnotations({ redact: {} as never })).toThrow(/^redact:/);
   });
 });
 
 describe('X-Ray limits', () => {
-  it('keys come out as [A-Za-z0-9_] of at most 500, values at most 1000 characters', () => {
+  it(`keys come out as [A-Za-z0-9_] of at most ${MAX_KEY_LENGTH}, values of at most ${MAX_VALUE_LENGTH} characters`, () => {
+    // Lengths drawn around and beyond the limits, so the cuts are exercised, not just reachable.
+    const around = (limit: number) => fc.integer({ min: limit - 5, max: limit * 3 });
     fc.assert(
-      fc.property(fc.string(), fc.string({ maxLength: 3000 }), (key, value) => {
-        const k = sanitizeKey(key);
-        if (k !== undefined) expect(k).toMatch(/^[A-Za-z0-9_]{1,500}$/);
-        const v = sanitizeValue(value) as string;
-        expect(Array.from(v).length).toBeLessThanOrEqual(MAX_VALUE_LENGTH);
-        expect(value.startsWith(v)).toBe(true);
-      }),
+      fc.property(
+        around(MAX_KEY_LENGTH).chain((n) =>
+          fc.string({ minLength: n, maxLength: n, unit: 'grapheme-ascii' }),
+        ),
+        around(MAX_VALUE_LENGTH).chain((n) => fc.string({ minLength: n, maxLength: n, unit: 'binary' })),
+        (key, value) => {
+          const k = sanitizeKey(key);
+          if (k !== undefined) {
+            expect(k).toMatch(/^[A-Za-z0-9_]+$/);
+            expect(k.length).toBe(Math.min(key.length, MAX_KEY_LENGTH));
+          }
+          const v = sanitizeValue(value) as string;
+          expect(Array.from(v).length).toBe(Math.min(Array.from(value).length, MAX_VALUE_LENGTH));
+          expect(value.startsWith(v)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -8,7 +8,7 @@ import { guardOptions } from '../shared/guard.ts';
 import { instrumentation } from '../shared/observability.ts';
 import { BODY_PARTS, type BodyPart } from './dbUtils.ts';
 
-const { logger, metrics, tracer } = instrumentation('custom-unicorn-analytics');
+const { logger, metrics } = instrumentation('custom-unicorn-analytics');
 
 /** Scheduled: counts each part's options and records them in the demand forecast table. */
 export async function customUnicornAnalytics(): Promise<Record<string, number | string>> {
@@ -44,7 +44,6 @@ export const handler = middy(customUnicornAnalytics).use(
     serviceName: 'custom-unicorn-analytics',
     allow: [scheduleRule()],
     logger,
-    tracer,
     metrics,
     guard: guardOptions(),
   }),

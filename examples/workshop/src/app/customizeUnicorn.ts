@@ -16,7 +16,7 @@ import {
 } from './http.ts';
 import { parseId, validateCustomUnicorn } from './validation.ts';
 
-const { logger, metrics, tracer } = instrumentation('customize-unicorn');
+const { logger, metrics } = instrumentation('customize-unicorn');
 
 /**
  * /customizations (GET list, POST create) and /customizations/{id} (GET,
@@ -67,7 +67,6 @@ export const handler = middy(customizeUnicorn).use(
     allow: [apiRule()],
     logEvent: true,
     logger,
-    tracer,
     metrics,
     guard: guardOptions(),
   }),

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { traceSql } from '@lambda-sentinel/sdk-capture';
 import type { Pool, PoolOptions, ResultSetHeader } from 'mysql2/promise';
 
@@ -67,17 +66,17 @@ export async function initMysqlSchema(pool: Pool): Promise<void> {
 
 /**
  * An in-memory (or file) SQLite database with the workshop's schema and seed.
- * With a tracer, every statement is a `remote` subsegment with an X-Ray `sql`
- * block, as mysql2's are through `captureMysql`.
+ * Inside a traced invocation every statement is a SQL span (an X-Ray
+ * `remote` subsegment with a `sql` block), as mysql2's are through
+ * `captureMysql`.
  */
-export async function sqliteDb(path = ':memory:', tracer?: Tracer): Promise<Db> {
+export async function sqliteDb(path = ':memory:'): Promise<Db> {
   const { DatabaseSync } = await import('node:sqlite');
   const db = new DatabaseSync(path);
   db.exec('PRAGMA foreign_keys = ON');
   for (const statement of sqliteSchema()) db.exec(statement);
-  const target = { name: 'unicorn_customization@sqlite', url: `sqlite:${path}`, databaseType: 'SQLite' };
-  const traced = <T>(sql: string, run: () => Promise<T>) =>
-    tracer ? traceSql(tracer, target, sql, run) : run();
+  const target = { name: 'unicorn_customization@sqlite', system: 'sqlite', database: path };
+  const traced = <T>(sql: string, run: () => Promise<T>) => traceSql(target, sql, run);
   return {
     engine: 'sqlite',
     query<T>(sql: string, params: readonly unknown[] = []) {

@@ -12,7 +12,7 @@ import { DuplicateCompanyError } from './dbUtils.ts';
 import { badRequest, forbidden, jsonBody, respond } from './http.ts';
 import { validateName } from './validation.ts';
 
-const { logger, metrics, tracer } = instrumentation('manage-partners');
+const { logger, metrics } = instrumentation('manage-partners');
 
 export const CUSTOMIZE_SCOPE = 'WildRydes/CustomizeUnicorn';
 
@@ -62,7 +62,6 @@ export const handler = middy(managePartners).use(
     allow: [apiRule()],
     logResponse: true,
     logger,
-    tracer,
     metrics,
     guard: guardOptions(),
   }),

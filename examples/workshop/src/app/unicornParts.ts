@@ -8,7 +8,7 @@ import { instrumentation } from '../shared/observability.ts';
 import { isBodyPart } from './dbUtils.ts';
 import { badRequest, respond } from './http.ts';
 
-const { logger, metrics, tracer } = instrumentation('unicorn-parts');
+const { logger, metrics } = instrumentation('unicorn-parts');
 
 /** GET /horns, /socks, /glasses, /capes: the options for one body part. */
 export async function unicornParts(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -23,7 +23,6 @@ export const handler = middy(unicornParts).use(
     serviceName: 'unicorn-parts',
     allow: [apiRule()],
     logger,
-    tracer,
     metrics,
     guard: guardOptions(),
   }),

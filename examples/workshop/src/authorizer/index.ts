@@ -9,7 +9,7 @@ import { guardOptions } from '../shared/guard.ts';
 import { instrumentation } from '../shared/observability.ts';
 import { allowedResources, allowPolicy, apiArnPrefix, SCOPES } from './policy.ts';
 
-const { logger, metrics, tracer } = instrumentation('authorizer');
+const { logger, metrics } = instrumentation('authorizer');
 
 const userPoolId = process.env.USER_POOL_ID ?? '';
 
@@ -67,7 +67,6 @@ export const handler = middy(authorize).use(
     serviceName: 'authorizer',
     allow: [authorizerRule()],
     logger,
-    tracer,
     metrics,
     guard: guardOptions(),
   }),

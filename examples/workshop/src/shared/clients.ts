@@ -1,7 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { captureClient } from '@lambda-sentinel/sdk-capture';
-import { tracer } from './observability.ts';
 
 /**
  * AWS SDK v3 clients, created and captured once at module scope (the way
@@ -13,8 +12,5 @@ function endpointConfig(variable: string) {
   return endpoint ? { endpoint } : {};
 }
 
-export const dynamodb = captureClient(tracer, new DynamoDBClient(endpointConfig('DYNAMODB_ENDPOINT')));
-export const cognito = captureClient(
-  tracer,
-  new CognitoIdentityProviderClient(endpointConfig('COGNITO_ENDPOINT')),
-);
+export const dynamodb = captureClient(new DynamoDBClient(endpointConfig('DYNAMODB_ENDPOINT')));
+export const cognito = captureClient(new CognitoIdentityProviderClient(endpointConfig('COGNITO_ENDPOINT')));

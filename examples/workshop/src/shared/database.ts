@@ -3,7 +3,6 @@ import { captureMysql } from '@lambda-sentinel/sdk-capture';
 import { createPool } from 'mysql2/promise';
 import { type Db, mysqlDb, safePoolOptions, sqliteDb } from '../app/db.ts';
 import { createDbUtils, type DbUtils } from '../app/dbUtils.ts';
-import { tracer } from './observability.ts';
 
 interface DbSecret {
   host: string;
@@ -45,14 +44,14 @@ async function connect(): Promise<Db> {
       database: env.DB_NAME ?? 'unicorn_customization',
     });
   }
-  return sqliteDb(env.SQLITE_PATH ?? ':memory:', tracer);
+  return sqliteDb(env.SQLITE_PATH ?? ':memory:');
 }
 
 function pool(options: { host: string; port: number; user: string; password: string; database: string }): Db {
   // DB_TLS=true verifies the server against the Amazon RDS CA bundle (the workshop's Module 4).
   const ssl = process.env.DB_TLS === 'true' ? { ssl: 'Amazon RDS' } : {};
   const created = createPool(safePoolOptions({ ...options, ...ssl }));
-  captureMysql(tracer, created);
+  captureMysql(created);
   return mysqlDb(created);
 }
 

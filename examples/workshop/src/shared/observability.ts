@@ -1,13 +1,5 @@
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { createLogger } from '@lambda-sentinel/logger';
 import { createMetrics } from '@lambda-sentinel/metrics';
-
-/**
- * The tracer the module-scope captures (AWS SDK clients, the MySQL pool)
- * use. Subsegments nest under whichever invocation is current, so one
- * tracer serves every function.
- */
-export const tracer = new Tracer();
 
 /**
  * A function's logger and metrics, shared by its handler code and its
@@ -22,6 +14,5 @@ export function instrumentation(serviceName: string) {
       serviceName,
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CustomizeUnicorns',
     }),
-    tracer,
   };
 }

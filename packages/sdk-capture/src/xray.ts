@@ -1,0 +1,5 @@
+/**
+ * `@lambda-sentinel/sdk-capture/xray`: the X-Ray adapter, for building the
+ * backend yourself (`sdkCapture({ backend: xrayBackend({...}) })`).
+ */
+export { type PowertoolsTracerLike, type XrayBackendOptions, xrayBackend } from './xray/xray-backend.ts';

@@ -1,0 +1,186 @@
+import xraySdk from 'aws-xray-sdk-core';
+import type {
+  AnnotationValue,
+  InvocationStart,
+  InvocationTrace,
+  Outcome,
+  RedactedError,
+  SpanAttributes,
+  SpanKind,
+  TraceBackend,
+  TraceSpan,
+} from '../port.ts';
+import { formatTraceHeader, parseTraceHeader } from '../trace-header.ts';
+import { xrayFields } from './blocks.ts';
+import { xrayCause } from './cause.ts';
+
+type Segment = InstanceType<typeof xraySdk.Segment>;
+type Subsegment = InstanceType<typeof xraySdk.Subsegment>;
+
+/** The slice of a Powertools `Tracer` the X-Ray backend can keep in step with the handler span. */
+export interface PowertoolsTracerLike {
+  isTracingEnabled(): boolean;
+  getSegment(): unknown;
+  setSegment(segment: never): void;
+}
+
+export interface XrayBackendOptions {
+  /**
+   * Your Powertools `Tracer`: while an invocation runs, its current segment
+   * is the handler subsegment, so `tracer.putAnnotation()` and friends in
+   * handler code land there; `isTracingEnabled() === false` turns tracing off.
+   * Build it with `captureHTTPsRequests: false`: Sentinel traces HTTP itself.
+   */
+  tracer?: PowertoolsTracerLike;
+  /**
+   * `host:port` of the X-Ray daemon. Default: `AWS_XRAY_DAEMON_ADDRESS`, as
+   * the X-Ray SDK reads it at load. Setting it changes the SDK's address for
+   * the whole process (its only public way).
+   */
+  daemonAddress?: string;
+}
+
+const OUTCOME_FLAGS: Record<Exclude<Outcome, 'ok'>, (s: Subsegment) => void> = {
+  error: (s) => s.addErrorFlag(),
+  fault: (s) => s.addFaultFlag(),
+  throttle: (s) => {
+    s.addErrorFlag();
+    s.addThrottleFlag();
+  },
+};
+
+/** One X-Ray subsegment; its `aws` / `http` / `sql` blocks are rendered from its attributes at `end()`. */
+class XraySpan implements TraceSpan {
+  readonly subsegment: Subsegment;
+  readonly #kind: SpanKind;
+  readonly #root: string;
+  readonly #attributes: Record<string, SpanAttributes[string]> = {};
+  #marked = false;
+  #ended = false;
+
+  constructor(subsegment: Subsegment, kind: SpanKind, root: string, attributes?: SpanAttributes) {
+    this.subsegment = subsegment;
+    this.#kind = kind;
+    this.#root = root;
+    if (attributes) this.setAttributes(attributes);
+  }
+
+  setAttributes(attributes: SpanAttributes): void {
+    if (this.#ended) return;
+    for (const [key, value] of Object.entries(attributes))
+      if (value !== undefined) this.#attributes[key] = value;
+  }
+
+  recordError(error: RedactedError, outcome: Exclude<Outcome, 'ok'> = 'fault'): void {
+    if (this.#ended) return;
+    this.subsegment.addAttribute('cause', xrayCause(error));
+    this.mark(outcome);
+  }
+
+  mark(outcome: Outcome): void {
+    if (this.#marked || outcome === 'ok') return;
+    this.#marked = true;
+    OUTCOME_FLAGS[outcome](this.subsegment);
+  }
+
+  end(outcome: Outcome = 'ok'): void {
+    if (this.#ended) return;
+    this.mark(outcome);
+    const { namespace, aws, http, sql } = xrayFields(this.#kind, this.#attributes);
+    if (namespace) this.subsegment.namespace = namespace;
+    if (aws) this.subsegment.addAttribute('aws', aws);
+    if (http) this.subsegment.addAttribute('http', http);
+    if (sql) this.subsegment.addSqlData(sql);
+    this.#ended = true;
+    this.subsegment.close();
+  }
+
+  traceHeader(): string {
+    return formatTraceHeader(this.#root, this.subsegment.id, true);
+  }
+}
+
+/** A span started after its invocation ended: records nothing. */
+const INERT_SPAN: TraceSpan = {
+  setAttributes: () => {},
+  recordError: () => {},
+  end: () => {},
+  traceHeader: () => '',
+};
+
+class XrayInvocation implements InvocationTrace {
+  readonly traceId: string;
+  readonly handlerSpan: XraySpan;
+  readonly #tracer: PowertoolsTracerLike | undefined;
+  readonly #previousTracerSegment: unknown;
+  #ended = false;
+
+  constructor(root: Segment, name: string, tracer: PowertoolsTracerLike | undefined) {
+    this.traceId = root.trace_id;
+    this.handlerSpan = new XraySpan(root.addNewSubsegment(name), 'internal', root.trace_id);
+    this.#tracer = tracer;
+    if (tracer) {
+      this.#previousTracerSegment = tracer.getSegment();
+      tracer.setSegment(this.handlerSpan.subsegment as never);
+    }
+  }
+
+  startSpan(name: string, kind: SpanKind, attributes?: SpanAttributes, parent?: TraceSpan): TraceSpan {
+    if (this.#ended) return INERT_SPAN;
+    const parentSegment = parent instanceof XraySpan ? parent.subsegment : this.handlerSpan.subsegment;
+    return new XraySpan(parentSegment.addNewSubsegment(name), kind, this.traceId, attributes);
+  }
+
+  annotate(key: string, value: AnnotationValue): void {
+    if (!this.#ended) this.handlerSpan.subsegment.addAnnotation(key, value);
+  }
+
+  addMetadata(key: string, value: unknown, namespace?: string): void {
+    if (!this.#ended) this.handlerSpan.subsegment.addMetadata(key, value, namespace);
+  }
+
+  recordError(error: RedactedError, outcome?: Exclude<Outcome, 'ok'>): void {
+    this.handlerSpan.recordError(error, outcome);
+  }
+
+  async end(outcome?: Outcome): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    try {
+      this.handlerSpan.end(outcome);
+      // Our root is never closed (Lambda emits the function segment), so the
+      // SDK does not stream the handler subsegment by itself: send it.
+      this.handlerSpan.subsegment.flush();
+    } finally {
+      if (this.#tracer && this.#previousTracerSegment !== undefined) {
+        this.#tracer.setSegment(this.#previousTracerSegment as never);
+      }
+    }
+  }
+}
+
+/**
+ * The X-Ray adapter: aws-xray-sdk-core through its public API only. Each
+ * invocation gets a root `Segment` of its own, built from its trace header
+ * (`Root` as trace id, `Parent` — Lambda's function segment — as id) and
+ * never closed or emitted, so its subsegments attach to the function segment
+ * Lambda emits. Nothing depends on the SDK's process-wide context or Lambda
+ * facade, so concurrent invocations (Lambda Managed Instances) each keep
+ * their own trace, and a second copy of the SDK in a bundle changes nothing.
+ */
+export function xrayBackend(options: XrayBackendOptions = {}): TraceBackend {
+  if (options.daemonAddress) xraySdk.setDaemonAddress(options.daemonAddress);
+  const { tracer } = options;
+  return {
+    name: 'xray',
+    startInvocation(start: InvocationStart): InvocationTrace | undefined {
+      if (process.env.AWS_XRAY_SDK_ENABLED === 'false') return undefined;
+      if (tracer && !tracer.isTracingEnabled()) return undefined;
+      const context = parseTraceHeader(start.traceHeader);
+      if (!context?.sampled) return undefined;
+      const root = new xraySdk.Segment(start.name, context.root);
+      root.id = context.parent;
+      return new XrayInvocation(root, start.name, tracer);
+    },
+  };
+}
