@@ -1,9 +1,9 @@
-import type { TraceDocument } from '@lambda-sentinel/testing';
+import type { SpanView } from '@lambda-sentinel/testing';
 import type { Invocation } from './api-gateway.ts';
 
 /**
- * A service map like the X-Ray console's, built from the segments the local
- * collector received: client → API Gateway → functions → downstream services,
+ * A service map like the X-Ray console's, built from the spans the local
+ * daemon received (from either tracing backend): client → API Gateway → functions → downstream services,
  * with call counts, average latency and faults. Rendered as Mermaid and as a
  * self-contained HTML page (inline SVG, no scripts).
  */
@@ -15,16 +15,17 @@ interface Edge {
   faults: number;
 }
 
-type Doc = TraceDocument & Record<string, any>;
-
-function downstreamName(doc: Doc): string | undefined {
-  if (doc.namespace === 'aws') return String(doc.name);
-  if (doc.namespace === 'remote')
-    return doc.sql ? `${doc.sql.database_type ?? 'SQL'} ${doc.name}` : String(doc.name);
+function downstreamName(span: SpanView): string | undefined {
+  if (span.namespace === 'aws') return span.name;
+  if (span.namespace === 'remote')
+    return span.sql ? `${span.sql.databaseType ?? 'SQL'} ${span.name}` : span.name;
   return undefined;
 }
 
-export function buildServiceMap(invocations: readonly Invocation[], docsOfTrace: (root: string) => Doc[]) {
+export function buildServiceMap(
+  invocations: readonly Invocation[],
+  spansOfTrace: (root: string) => SpanView[],
+) {
   const edges = new Map<string, Edge>();
   const add = (from: string, to: string, ms: number, fault: boolean) => {
     const key = `${from}→${to}`;
@@ -36,20 +37,20 @@ export function buildServiceMap(invocations: readonly Invocation[], docsOfTrace:
   };
   for (const inv of invocations) {
     add(inv.via === 'api' ? 'API Gateway' : 'Direct invoke', inv.function, 0, Boolean(inv.result.error));
-    const docs = docsOfTrace(inv.traceRoot);
-    const byId = new Map(docs.map((d) => [d.id, d]));
-    const belongs = (doc: Doc) => {
-      for (let cur: Doc | undefined = doc, hops = 0; cur && hops < 50; hops++) {
-        if (cur.parent_id === inv.parentId) return true;
-        cur = byId.get(cur.parent_id as string);
+    const spans = spansOfTrace(inv.traceRoot);
+    const byId = new Map(spans.map((s) => [s.id, s]));
+    const belongs = (span: SpanView) => {
+      for (let cur: SpanView | undefined = span, hops = 0; cur && hops < 50; hops++) {
+        if (cur.parentId === inv.parentId) return true;
+        cur = cur.parentId ? byId.get(cur.parentId) : undefined;
       }
       return false;
     };
-    for (const doc of docs) {
-      const name = downstreamName(doc);
-      if (!name || !belongs(doc)) continue;
-      const ms = doc.end_time && doc.start_time ? (doc.end_time - doc.start_time) * 1000 : 0;
-      add(inv.function, name, ms, Boolean(doc.fault || doc.error));
+    for (const span of spans) {
+      const name = downstreamName(span);
+      if (!name || !belongs(span)) continue;
+      const ms = span.end && span.start ? (span.end - span.start) * 1000 : 0;
+      add(inv.function, name, ms, span.fault || span.error);
     }
   }
   const list = [...edges.values()];
@@ -124,7 +125,7 @@ export function toHtml(edges: readonly Edge[], title = 'Customize Unicorns — s
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#16191f}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style></head>
 <body><h1>${esc(title)}</h1>
-<p>Built from the X-Ray segments the demo's local collector received, as the X-Ray console's service map would show them.</p>
+<p>Built from the spans the demo's local X-Ray daemon received, as the X-Ray console's service map would show them.</p>
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui,sans-serif">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#545b64"/></marker></defs>
 ${parts.join('\n')}

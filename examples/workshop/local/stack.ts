@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { runtimeGuard } from '@lambda-sentinel/runtime-guard';
-import { startDynalite, startXRayCollector, type XRayCollector } from '@lambda-sentinel/testing';
+import { startDynalite, startTraceSink, type TraceSink } from '@lambda-sentinel/testing';
 import { createConnection } from 'mysql2/promise';
 import { type ApiGateway, createApiGateway, type Handler } from './api-gateway.ts';
 import { type LocalCognito, startLocalCognito } from './cognito.ts';
@@ -9,13 +9,16 @@ import { type LocalCognito, startLocalCognito } from './cognito.ts';
 /**
  * Everything the workshop app needs, on this machine: dynalite for DynamoDB,
  * SQLite (or a MySQL server) for the unicorn database, the Cognito stand-in,
- * the X-Ray collector, and the API Gateway emulation in front of the real
- * handlers. Used by `pnpm demo` and by the end-to-end tests.
+ * a local X-Ray daemon (receiving X-Ray segments or OTLP, by tracing backend),
+ * and the API Gateway emulation in front of the real handlers. Used by
+ * `pnpm demo` and by the end-to-end tests.
  */
 export interface LocalStack {
   api: ApiGateway;
   cognito: LocalCognito;
-  collector: XRayCollector;
+  /** What the functions' traces reached: the X-Ray daemon's stand-in. */
+  traces: TraceSink;
+  tracing: 'xray' | 'otel';
   dynamodbEndpoint: string;
   apiId: string;
   stage: string;
@@ -31,6 +34,8 @@ export interface LocalStackOptions {
   mysqlUrl?: string;
   /** Extra environment for the functions (set before their modules load). */
   env?: Record<string, string>;
+  /** The functions' tracing backend (`SENTINEL_TRACING`). Default `xray`. */
+  tracing?: 'xray' | 'otel';
 }
 
 const ACCOUNT = '123456789012';
@@ -64,8 +69,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ddb.destroy();
   const cognito = await startLocalCognito(REGION);
   closers.push(() => cognito.close());
-  const collector = await startXRayCollector();
-  closers.push(() => collector.close());
+  const tracing = options.tracing ?? 'xray';
+  const traces = await startTraceSink(tracing);
+  closers.push(() => traces.close());
 
   let database = 'sqlite (in memory)';
   const dbEnv: Record<string, string> = {};
@@ -114,7 +120,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     // The functions' code: what the runtime guard's fileRead policy keeps them from reading.
     LAMBDA_TASK_ROOT: resolve(import.meta.dirname, '../src'),
-    AWS_XRAY_DAEMON_ADDRESS: collector.address,
+    AWS_XRAY_DAEMON_ADDRESS: traces.address,
+    SENTINEL_TRACING: tracing,
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     ...dbEnv,
     ...options.env,
@@ -156,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     region: REGION,
     authorizer,
     functions: { ...functions, authorizer },
-    xrayDaemonAddress: collector.address,
+    xrayDaemonAddress: traces.address,
     routes: [
       ...['/horns', '/socks', '/glasses', '/capes'].map((resource) => ({
         method: 'GET',
@@ -174,7 +181,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     api,
     cognito,
-    collector,
+    traces,
+    tracing,
     dynamodbEndpoint: dynalite.endpoint,
     apiId: API_ID,
     stage: STAGE,

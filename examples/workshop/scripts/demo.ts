@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderTrace } from '@lambda-sentinel/testing';
+import { renderSpans, type SpanView } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
 import type { ApiResponse, Invocation } from '../local/api-gateway.ts';
 import { createApiGateway } from '../local/api-gateway.ts';
@@ -19,13 +19,14 @@ import { allowedHosts, guardOptions } from '../src/shared/guard.ts';
 
 const USAGE = `Usage: pnpm demo [options]
 
-The Customize Unicorns API on this machine (dynalite, node:sqlite, a local JWT issuer, an X-Ray
-collector), every function under sentinel() with a strict runtime guard. Each scripted request
+The Customize Unicorns API on this machine (dynalite, node:sqlite, a local JWT issuer, a local
+X-Ray daemon), every function under sentinel() with a strict runtime guard. Each scripted request
 prints its status, X-Ray trace, CloudWatch Logs lines and EMF metrics; then a compromised
 dependency tries to read /proc/self/environ, spawn a shell and call out to an unknown host (all
 three blocked), a service map, and "runtime guard: N violations" for the app (0 expected).
 
 Options:
+  --tracing B   xray (default: the X-Ray SDK) or otel (OpenTelemetry, OTLP to the daemon): same trace tree
   --mysql URL   use a MySQL/MariaDB server (mysql://root@127.0.0.1:3306) instead of node:sqlite
   --serve       keep the API up on http://127.0.0.1:PORT and print curl commands
   --port PORT   the port for --serve (default 3000)
@@ -34,8 +35,11 @@ Options:
   -h, --help    this text`;
 
 const { values: args } = parseArgs({
+  // `npm run demo -- --tracing otel` strips the `--`; `pnpm demo -- --tracing otel` passes it on.
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
   options: {
     mysql: { type: 'string' },
+    tracing: { type: 'string', default: 'xray' },
     serve: { type: 'boolean', default: false },
     port: { type: 'string', default: '3000' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../../../.demo-output') },
@@ -46,6 +50,10 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
+}
+if (args.tracing !== 'xray' && args.tracing !== 'otel') {
+  console.error(`--tracing: expected xray or otel, got ${JSON.stringify(args.tracing)}\n\n${USAGE}`);
+  process.exit(2);
 }
 
 const colour = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -58,36 +66,36 @@ const yellow = paint(33);
 const cyan = paint(36);
 const indent = (text: string, by = '    ') => text.replace(/^/gm, by);
 
-const stack = await startLocalStack(args.mysql ? { mysqlUrl: args.mysql } : {});
-const { api, cognito, collector } = stack;
+const stack = await startLocalStack({
+  tracing: args.tracing,
+  ...(args.mysql ? { mysqlUrl: args.mysql } : {}),
+});
+const { api, cognito, traces } = stack;
 const allInvocations: Invocation[] = [];
 /** How many of allInvocations are the app's own (the runtime guard scenario's come after). */
 let appInvocations = 0;
 
-function traceDocs(root: string) {
-  return collector.byTrace(root) as any[];
+function spansOf(root: string): SpanView[] {
+  return traces.spans(root);
 }
 
 async function show(invocations: Invocation[]) {
   for (const inv of invocations) {
     allInvocations.push(inv);
     // UDP datagrams arrive a little after the invocation returns: wait for this invocation's own
-    // closed handler subsegment (its children are sent before it closes).
-    await collector
-      .waitFor(
-        (docs) =>
-          docs.some((d: any) => d.trace_id === inv.traceRoot && d.parent_id === inv.parentId && d.end_time),
-        2000,
-      )
-      .catch(() => undefined);
+    // ended handler span (its children are sent with or before it).
+    await traces.trace(inv.traceRoot).catch(() => undefined);
     const outcome = inv.result.error
       ? red(`threw ${(inv.result.error as Error).name}: ${(inv.result.error as Error).message}`)
       : green('returned');
     console.log(`  ${bold(cyan(inv.function))} ${outcome}`);
     if (args.quiet) continue;
-    const docs = traceDocs(inv.traceRoot).filter((d) => belongsTo(d, inv, traceDocs(inv.traceRoot)));
-    console.log(dim('    X-Ray trace') + ` ${inv.traceRoot}`);
-    console.log(docs.length ? indent(renderTrace(docs), '      ') : dim('      (no segments received)'));
+    const spans = spansOf(inv.traceRoot).filter((s) => belongsTo(s, inv, spansOf(inv.traceRoot)));
+    console.log(
+      dim(`    X-Ray trace (${stack.tracing === 'otel' ? 'OpenTelemetry' : 'X-Ray SDK'})`) +
+        ` ${inv.traceRoot}`,
+    );
+    console.log(spans.length ? indent(renderSpans(spans), '      ') : dim('      (no spans received)'));
     console.log(dim('    CloudWatch Logs'));
     for (const log of inv.output.logs) {
       const { level, message, ...rest } = log as Record<string, unknown>;
@@ -109,11 +117,11 @@ async function show(invocations: Invocation[]) {
   }
 }
 
-function belongsTo(doc: any, inv: Invocation, docs: any[]) {
-  const byId = new Map(docs.map((d) => [d.id, d]));
-  for (let cur = doc, hops = 0; cur && hops < 50; hops++) {
-    if (cur.parent_id === inv.parentId) return true;
-    cur = byId.get(cur.parent_id);
+function belongsTo(span: SpanView, inv: Invocation, spans: SpanView[]) {
+  const byId = new Map(spans.map((s) => [s.id, s]));
+  for (let cur: SpanView | undefined = span, hops = 0; cur && hops < 50; hops++) {
+    if (cur.parentId === inv.parentId) return true;
+    cur = cur.parentId ? byId.get(cur.parentId) : undefined;
   }
   return false;
 }
@@ -165,7 +173,7 @@ const adminToken = cognito.accessToken('wildrydes-admin', ['WildRydes/ManagePart
 console.log(bold('Lambda Sentinel demo — the serverless security workshop\'s "Customize Unicorns" API'));
 console.log(
   dim(
-    `database: ${stack.database} · DynamoDB: dynalite ${stack.dynamodbEndpoint} · Cognito: local issuer ${cognito.userPoolId} · X-Ray: collector ${collector.address}`,
+    `database: ${stack.database} · DynamoDB: dynalite ${stack.dynamodbEndpoint} · Cognito: local issuer ${cognito.userPoolId} · X-Ray daemon (${stack.tracing}): ${traces.address}`,
   ),
 );
 console.log(
@@ -356,7 +364,7 @@ if (args.serve) {
           { preview: 'large' },
           {
             functionName: 'render-preview',
-            xrayDaemonAddress: collector.address,
+            xrayDaemonAddress: traces.address,
             traceId: `Root=${traceRoot};Parent=${parentId};Sampled=1`,
           },
         );
@@ -423,7 +431,7 @@ if (args.serve) {
       region: stack.region,
       authorizer: stack.functions.authorizer!,
       functions: { unicornParts: compromisedParts },
-      xrayDaemonAddress: collector.address,
+      xrayDaemonAddress: traces.address,
       routes: [{ method: 'GET', resource: '/socks', function: 'unicornParts' }],
     });
     await scenario(
@@ -437,7 +445,7 @@ if (args.serve) {
     }
   });
 
-  const edges = buildServiceMap(allInvocations, traceDocs);
+  const edges = buildServiceMap(allInvocations, spansOf);
   // The demo's own files, not the functions': written outside their runtime guard (which allows /tmp only).
   await outsideTheFunctions(() => {
     mkdirSync(args.out, { recursive: true });

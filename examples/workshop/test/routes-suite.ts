@@ -11,7 +11,7 @@ import {
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { RuntimeGuardViolationError } from '@lambda-sentinel/runtime-guard';
-import { fixtures } from '@lambda-sentinel/testing';
+import { fixtures, type SpanView } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse, Invocation } from '../local/api-gateway.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../local/stack.ts';
@@ -45,18 +45,19 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
     }
     const json = (response: ApiResponse) => JSON.parse(response.body);
 
-    /** This invocation's documents, once its own `## handler` subsegment (closed last) has arrived. */
-    async function traceOf(inv: Invocation) {
-      await stack.collector.waitFor(
-        () => stack.collector.byTrace(inv.traceRoot).some((d) => d.parent_id === inv.parentId),
-        5000,
-      );
-      const docs = stack.collector.byTrace(inv.traceRoot) as any[];
-      const byId = new Map(docs.map((d) => [d.id, d]));
-      return docs.filter((doc) => {
-        for (let cur = doc, hops = 0; cur && hops < 20; hops++) {
-          if (cur.parent_id === inv.parentId) return true;
-          cur = byId.get(cur.parent_id);
+    /** This invocation's spans (as X-Ray shows them), once its own handler span has arrived. */
+    async function traceOf(inv: Invocation): Promise<SpanView[]> {
+      const ended = () =>
+        stack.traces.spans(inv.traceRoot).some((s) => s.parentId === inv.parentId && !s.inProgress);
+      for (const deadline = Date.now() + 5000; !ended() && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const spans = stack.traces.spans(inv.traceRoot);
+      const byId = new Map(spans.map((s) => [s.id, s]));
+      return spans.filter((span) => {
+        for (let cur: SpanView | undefined = span, hops = 0; cur && hops < 20; hops++) {
+          if (cur.parentId === inv.parentId) return true;
+          cur = cur.parentId ? byId.get(cur.parentId) : undefined;
         }
         return false;
       });
@@ -383,9 +384,12 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
         invocations.push(inv);
         const response = inv.result.result as { statusCode: number; body: string } | undefined;
         expect(response?.statusCode ?? (inv.result.error as { statusCode?: number })?.statusCode).toBe(403);
-        const docs = await traceOf(inv);
-        expect(docs.some((d) => d.annotations?.security_event === 'source_rejected')).toBe(true);
-        expect(docs.filter((d) => d.namespace === 'remote')).toEqual([]);
+        const spans = await traceOf(inv);
+        expect(spans.some((s) => s.annotations.security_event === 'source_rejected')).toBe(true);
+        expect(spans.filter((s) => s.namespace === 'remote')).toEqual([]);
+        // A refusal is an error (4xx), not a fault.
+        const handler = spans.find((s) => s.parentId === inv.parentId);
+        expect({ error: handler?.error, fault: handler?.fault }).toEqual({ error: true, fault: false });
       });
     });
 
@@ -393,14 +397,15 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
       it('records the handler subsegment with the source and principal annotations', async () => {
         const response = await send('GET', '/customizations', partnerToken);
         const call = response.invocations.find((i) => i.function === 'customizeUnicorn')!;
-        const docs = await traceOf(call);
-        const handler = docs.find((d) => d.parent_id === call.parentId);
+        const spans = await traceOf(call);
+        const handler = spans.find((s) => s.parentId === call.parentId);
         expect(handler?.name).toMatch(/^## /);
         expect(handler?.annotations).toMatchObject({
           Service: 'customize-unicorn',
           source_kind: 'apigateway-rest',
+          principal: expect.stringMatching(/^sha256:/),
         });
-        expect(handler?.trace_id).toBe(call.traceRoot);
+        expect(handler?.traceId).toBe(call.traceRoot);
       });
 
       it('records the DynamoDB PutItem of managePartners with its table name', async () => {
@@ -408,10 +413,10 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
         expect(response.statusCode, response.body).toBe(200);
         secrets.push(json(response).ClientSecret);
         const call = response.invocations.find((i) => i.function === 'managePartners')!;
-        const docs = await traceOf(call);
-        const put = docs.find((d) => d.namespace === 'aws' && d.name === 'DynamoDB');
-        expect(put?.aws).toMatchObject({ operation: 'PutItem', table_name: 'Partners' });
-        expect(docs.some((d) => d.namespace === 'aws' && d.aws?.operation === 'CreateUserPoolClient')).toBe(
+        const spans = await traceOf(call);
+        const put = spans.find((s) => s.namespace === 'aws' && s.name === 'DynamoDB');
+        expect(put?.aws).toMatchObject({ operation: 'PutItem', tableName: 'Partners' });
+        expect(spans.some((s) => s.namespace === 'aws' && s.aws?.operation === 'CreateUserPoolClient')).toBe(
           true,
         );
       });
@@ -424,22 +429,21 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
             name: 'Sql Traced',
           });
           const call = response.invocations.find((i) => i.function === 'customizeUnicorn')!;
-          const sql = (await traceOf(call)).filter((d) => d.sql);
+          const sql = (await traceOf(call)).filter((s) => s.sql);
           expect(sql.length).toBeGreaterThan(0);
-          const insert = sql.find((d) => /INSERT INTO Custom_Unicorns/.test(d.sql.sanitized_query));
-          expect(insert?.sql.sanitized_query).toMatch(/VALUES \(\?, \?, \?, \?, \?, \?, \?\)/);
-          for (const doc of sql) {
-            expect(JSON.stringify(doc.sql)).not.toContain('Sql Traced');
-            expect(doc.sql.url ?? '').not.toMatch(/\/\/[^/@]*:[^/@]*@/);
-            expect(doc.sql.database_type).toMatch(/mysql/i);
+          const insert = sql.find((s) => /INSERT INTO Custom_Unicorns/.test(s.sql?.query ?? ''));
+          expect(insert?.sql?.query).toMatch(/VALUES \(\?, \?, \?, \?, \?, \?, \?\)/);
+          for (const span of sql) {
+            expect(JSON.stringify(span.sql)).not.toContain('Sql Traced');
+            expect(span.sql?.url ?? '').not.toMatch(/\/\/[^/@]*:[^/@]*@/);
+            expect(span.sql?.databaseType).toMatch(options.mysqlUrl ? /mysql/i : /sqlite/i);
           }
         },
       );
 
       it('leaks no client secret and no token into any segment or log line', async () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        const everything =
-          JSON.stringify(stack.collector.documents) + invocations.flatMap((i) => i.output.lines).join('\n');
+        const everything = stack.traces.raw() + invocations.flatMap((i) => i.output.lines).join('\n');
         expect(invocations.length).toBeGreaterThan(30);
         for (const secret of secrets) {
           expect(everything).not.toContain(secret);

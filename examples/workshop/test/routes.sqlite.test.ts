@@ -1,4 +1,4 @@
 import { describeRoutes } from './routes-suite.ts';
 
-// The demo's embedded default: node:sqlite in memory (SQL is not traced there: only mysql2 is captured).
-describeRoutes('every route against dynalite + SQLite', { expectSql: false });
+// The demo's embedded default: node:sqlite in memory, its statements traced through traceSql.
+describeRoutes('every route against dynalite + SQLite', { expectSql: true });

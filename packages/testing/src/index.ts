@@ -31,7 +31,7 @@ export {
   type EmfDocument,
   type LogRecord,
 } from './output.ts';
-export { renderTrace } from './render-trace.ts';
+export { renderSpans, renderTrace } from './render-trace.ts';
 export { type SpanView, spanFromOtlp, spanFromXray } from './span-view.ts';
 export { startTraceSink, type TraceSink } from './trace-sink.ts';
 export { startXRayCollector, type TraceDocument, type XRayCollector } from './xray-collector.ts';

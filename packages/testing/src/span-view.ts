@@ -28,6 +28,9 @@ export interface SpanView {
   /** Recorded exceptions, outermost first. */
   exceptions: { type?: string; message?: string }[];
   inProgress: boolean;
+  /** Epoch seconds (fractional). */
+  start?: number;
+  end?: number;
   /** What was received, for assertions the view does not cover. */
   raw: TraceDocument | OtlpSpan;
 }
@@ -64,6 +67,8 @@ export function spanFromXray(doc: TraceDocument): SpanView {
     raw: doc,
   };
   if (doc.parent_id) view.parentId = doc.parent_id;
+  if (typeof doc.start_time === 'number') view.start = doc.start_time;
+  if (typeof doc.end_time === 'number') view.end = doc.end_time;
   if (doc.namespace === 'aws' || doc.namespace === 'remote') view.namespace = doc.namespace;
   if (aws) {
     view.aws = strip({
@@ -134,6 +139,8 @@ export function spanFromOtlp(span: OtlpSpan): SpanView {
         }),
       ),
     inProgress: false,
+    start: Number(span.startTimeUnixNano) / 1e9,
+    end: Number(span.endTimeUnixNano) / 1e9,
     raw: span,
   };
   if (span.parentSpanId) view.parentId = span.parentSpanId;
