@@ -54,9 +54,9 @@ const home = {
   },
   features: [
     {
-      title: 'X-Ray capture and security annotations',
+      title: 'Traces and security annotations, X-Ray or OpenTelemetry',
       details:
-        'A "## handler" subsegment with AWS SDK v3, HTTP and MySQL calls nested under it, and every trace annotated with the service, owner, lifecycle, cold start, invocation source and principal.',
+        'A "## handler" span with AWS SDK v3, HTTP and SQL calls nested under it, every trace annotated with the service, owner, lifecycle, cold start, invocation source and principal — through the X-Ray SDK or OpenTelemetry, bundled or not.',
     },
     {
       title: 'Redacted structured logs',
@@ -76,7 +76,7 @@ const home = {
     {
       title: 'Built on what Lambda users already trust',
       details:
-        'Middy 7, Powertools for AWS Lambda, aws-xray-sdk-core and the AWS SDK v3. Use one middleware, or all of them in the right order through the sentinel() preset.',
+        'Middy 7, Powertools for AWS Lambda, aws-xray-sdk-core, OpenTelemetry JS and the AWS SDK v3. Use one middleware, or all of them in the right order through the sentinel() preset.',
     },
     {
       title: 'Safe under concurrency',
