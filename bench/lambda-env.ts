@@ -65,6 +65,8 @@ export interface UdpSink {
   address: string;
   /** Datagrams received (and discarded) so far. */
   readonly packets: number;
+  /** Their bytes, headers included. */
+  readonly bytes: number;
   close(): Promise<void>;
 }
 
@@ -72,8 +74,10 @@ export interface UdpSink {
 export async function startUdpSink(): Promise<UdpSink> {
   const socket: Socket = createSocket('udp4');
   let packets = 0;
-  socket.on('message', () => {
+  let bytes = 0;
+  socket.on('message', (message) => {
     packets += 1;
+    bytes += message.length;
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -84,6 +88,9 @@ export async function startUdpSink(): Promise<UdpSink> {
     address: `127.0.0.1:${socket.address().port}`,
     get packets() {
       return packets;
+    },
+    get bytes() {
+      return bytes;
     },
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };

@@ -42,17 +42,26 @@ const sink = await lambdaBenchEnvironment();
 process.stdout.write = sinkWrite;
 process.stderr.write = sinkWrite;
 let report: Awaited<ReturnType<typeof run>>;
+// A suite may export `notes()`: lines (figures measured outside mitata, such as bytes sent) printed
+// after the report, since everything a suite prints while it loads is swallowed.
+const notes: { suite: string; notes: () => string[] }[] = [];
 try {
   for (const file of suites) {
     // Cases a suite registers outside a named group print under the suite's file name.
     await group(basename(file, '.ts'), async () => {
-      await import(new URL(file, suitesDir).href);
+      const suite = (await import(new URL(file, suitesDir).href)) as { notes?: () => string[] };
+      if (typeof suite.notes === 'function') notes.push({ suite: basename(file, '.ts'), notes: suite.notes });
     });
   }
   report = await run({ print, colors: process.stdout.isTTY === true });
 } finally {
   process.stdout.write = realStdoutWrite;
   process.stderr.write = realStderrWrite;
+}
+
+for (const { suite, notes: lines } of notes) {
+  console.log(`\n${suite}:`);
+  for (const line of lines()) console.log(`  ${line}`);
 }
 
 console.log(

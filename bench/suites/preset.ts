@@ -39,22 +39,27 @@ const trio = middy(work(trioLogger, trioMetrics))
   .use(logMetrics(trioMetrics))
   .use(injectLambdaContext(trioLogger));
 
-const logger = createLogger({ serviceName: 'bench' });
-const metrics = createMetrics({ serviceName: 'bench', namespace: 'LambdaSentinelBench' });
-const sentinelStack = middy(work(logger, metrics)).use(
-  sentinel({
-    serviceName: 'bench',
-    allow: [{ kind: 'apigateway-rest', apiId: 'a1b2c3d4e5', stage: 'prod' }],
-    logger,
-    metrics,
-    tracer: new Tracer({ serviceName: 'bench' }),
-  }),
-);
+function sentinelStack(tracing: 'xray' | 'otel') {
+  const logger = createLogger({ serviceName: 'bench' });
+  const metrics = createMetrics({ serviceName: 'bench', namespace: 'LambdaSentinelBench' });
+  return middy(work(logger, metrics)).use(
+    sentinel({
+      serviceName: 'bench',
+      allow: [{ kind: 'apigateway-rest', apiId: 'a1b2c3d4e5', stage: 'prod' }],
+      logger,
+      metrics,
+      tracing,
+    }),
+  );
+}
+const sentinelXray = sentinelStack('xray');
+const sentinelOtel = sentinelStack('otel');
 
 for (const [name, handler] of [
   ['bare Middy', bareMiddy],
   ['Powertools trio', trio],
-  ['sentinel()', sentinelStack],
+  ['sentinel() xray', sentinelXray],
+  ['sentinel() otel', sentinelOtel],
 ] as const) {
   const result = await handler(event, nextInvocation());
   if (result?.statusCode !== 200) throw new Error(`preset bench: ${name} returned ${JSON.stringify(result)}`);
@@ -69,8 +74,12 @@ summary(() => {
     await trio(event, nextInvocation());
     await settle();
   });
-  bench('sentinel() (all five middlewares)', async () => {
-    await sentinelStack(event, nextInvocation());
+  bench('sentinel(), xray', async () => {
+    await sentinelXray(event, nextInvocation());
+    await settle();
+  });
+  bench('sentinel(), otel', async () => {
+    await sentinelOtel(event, nextInvocation());
     await settle();
   });
 });

@@ -76,11 +76,13 @@ export interface InvocationTrace {
   /** Records the invocation's (redacted) error on the handler span. */
   recordError(error: RedactedError, outcome?: Exclude<Outcome, 'ok'>): void;
   /**
-   * Ends the handler span and sends the invocation's spans on their way;
-   * resolves once they have left the process (Lambda may freeze it right
-   * after the response). Never rejects. Idempotent.
+   * Ends the handler span and sends the invocation's spans on their way. An
+   * adapter that must wait for them to leave the process (Lambda may freeze
+   * it right after the response) returns a promise that resolves then and
+   * never rejects; one whose sending needs no waiting returns nothing.
+   * Idempotent.
    */
-  end(outcome?: Outcome): Promise<void>;
+  end(outcome?: Outcome): Promise<void> | void;
 }
 
 /** What an adapter needs to start an invocation's trace. */

@@ -6,7 +6,7 @@ import { ATTR } from './attributes.ts';
 import { captureClient, isAwsClient } from './capture-client.ts';
 import { enableHttpCapture } from './capture-http.ts';
 import { errorStatus, outcomeOfStatus, responseStatus } from './outcome.ts';
-import type { Outcome, TraceBackend } from './port.ts';
+import type { InvocationTrace, Outcome, TraceBackend } from './port.ts';
 import { redactError } from './redacted-error.ts';
 import { createReporter } from './report.ts';
 import {
@@ -163,61 +163,81 @@ export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
     },
   );
 
-  // Rule 1: whatever the tracing backend does, the handler's result and error pass through.
-  const guarded = async (what: string, fn: () => unknown): Promise<void> => {
-    try {
-      await fn();
-    } catch (error) {
-      report(what, error);
-    }
-  };
-
   const opened = (request: Request): ActiveInvocation | undefined =>
     (request.internal as Record<string, unknown>)[INTERNAL_KEY] as ActiveInvocation | undefined;
 
+  // Rule 1 throughout: whatever the tracing backend does, the handler's result and error pass
+  // through. The hooks stay synchronous unless there is something to wait for (loading the
+  // backend once, an export): a promise per hook per invocation is measurable.
+  const open = (request: Request, ready: TraceBackend): void => {
+    try {
+      const state = invocationState(request);
+      const trace = ready.startInvocation({
+        traceHeader: currentTraceHeader(),
+        name: handlerName(request),
+        attributes: {
+          [ATTR.invocationId]: request.context?.awsRequestId,
+          [ATTR.coldStart]: state.coldStart,
+        },
+      });
+      if (!trace) return;
+      const active: ActiveInvocation = { trace, redactor };
+      (request.internal as Record<string, unknown>)[INTERNAL_KEY] = active;
+      state.slots.set(INVOCATION_TRACE_SLOT, trace);
+      enterInvocation(active);
+    } catch (error) {
+      report('opening the handler span', error);
+    }
+  };
+
+  const endTrace = (trace: InvocationTrace, outcome: Outcome): Promise<void> | void => {
+    try {
+      return trace.end(outcome);
+    } catch (error) {
+      report('ending the handler span', error);
+      return undefined;
+    }
+  };
+
   // Rule 3: runs in after AND onError, so every invocation's span is ended and exported.
-  const finish = async (request: Request): Promise<void> => {
+  const finish = (request: Request): Promise<void> | undefined => {
     const active = opened(request);
-    if (!active) return;
+    if (!active) return undefined;
     (request.internal as Record<string, unknown>)[INTERNAL_KEY] = undefined;
     const { trace } = active;
+    let outcome: Outcome = 'fault';
     try {
-      const { outcome, status } = invocationOutcome(request);
-      await guarded('recording the outcome', () => {
-        if (status !== undefined) trace.handlerSpan.setAttributes({ [ATTR.httpStatus]: status });
-        if (request.error !== undefined) {
-          trace.recordError(redactError(request.error, redactor), outcome === 'ok' ? 'fault' : outcome);
-        } else if (captureResponse && request.response !== undefined) {
-          trace.addMetadata(`${handlerName(request).slice(3)} response`, redactor(request.response));
-        }
-      });
-      await guarded('ending the handler span', () => trace.end(outcome));
-    } finally {
-      leaveInvocation(active);
+      const ended = invocationOutcome(request);
+      outcome = ended.outcome;
+      if (ended.status !== undefined) trace.handlerSpan.setAttributes({ [ATTR.httpStatus]: ended.status });
+      if (request.error !== undefined) {
+        trace.recordError(redactError(request.error, redactor), outcome === 'ok' ? 'fault' : outcome);
+      } else if (captureResponse && request.response !== undefined) {
+        trace.addMetadata(`${handlerName(request).slice(3)} response`, redactor(request.response));
+      }
+    } catch (error) {
+      report('recording the outcome', error);
     }
+    const exported = endTrace(trace, outcome);
+    if (!exported) {
+      leaveInvocation(active);
+      return undefined;
+    }
+    return exported.then(
+      () => leaveInvocation(active),
+      (error: unknown) => {
+        report('ending the handler span', error);
+        leaveInvocation(active);
+      },
+    );
   };
 
   return {
     name: 'sdkCapture',
-    async before(request) {
-      const ready = backend ?? (await loading);
-      if (!ready) return;
-      await guarded('opening the handler span', () => {
-        const state = invocationState(request);
-        const trace = ready.startInvocation({
-          traceHeader: currentTraceHeader(),
-          name: handlerName(request),
-          attributes: {
-            [ATTR.invocationId]: request.context?.awsRequestId,
-            [ATTR.coldStart]: state.coldStart,
-          },
-        });
-        if (!trace) return;
-        const active: ActiveInvocation = { trace, redactor };
-        (request.internal as Record<string, unknown>)[INTERNAL_KEY] = active;
-        state.slots.set(INVOCATION_TRACE_SLOT, trace);
-        enterInvocation(active);
-      });
+    before(request) {
+      if (backend) return open(request, backend);
+      // Only until the backend has loaded: the cold-start invocation waits for it.
+      return loading.then((ready) => (ready ? open(request, ready) : undefined));
     },
     after: finish,
     onError: finish,

@@ -1,6 +1,18 @@
 import type { InvocationTrace } from '@lambda-sentinel/sdk-capture';
 import { MAX_ANNOTATIONS, sanitizeKey, sanitizeValue } from './limits.ts';
 
+// The same keys come back every invocation: sanitise each once. Bounded.
+const cleanKeys = new Map<string, string | undefined>();
+const MAX_CLEAN_KEYS = 1000;
+
+function cleanKey(key: string): string | undefined {
+  if (cleanKeys.has(key)) return cleanKeys.get(key);
+  const clean = sanitizeKey(key);
+  if (cleanKeys.size >= MAX_CLEAN_KEYS) cleanKeys.clear();
+  cleanKeys.set(key, clean);
+  return clean;
+}
+
 /**
  * Writes one invocation's annotations within X-Ray's limits — the same
  * limits whichever backend carries them, since the `otel` adapter's end up
@@ -18,20 +30,20 @@ export class AnnotationWriter {
 
   put(key: string, value: unknown): void {
     if (value === undefined || value === null) return;
-    const cleanKey = sanitizeKey(key);
-    const cleanValue = sanitizeValue(value);
-    if (cleanKey === undefined || cleanValue === undefined) return;
-    if (!this.#written.has(cleanKey) && this.#written.size >= MAX_ANNOTATIONS) {
+    const safeKey = cleanKey(String(key));
+    const safeValue = sanitizeValue(value);
+    if (safeKey === undefined || safeValue === undefined) return;
+    if (!this.#written.has(safeKey) && this.#written.size >= MAX_ANNOTATIONS) {
       if (!this.#warned) {
         this.#warned = true;
         console.warn(
-          `[trace-annotations] X-Ray allows ${MAX_ANNOTATIONS} annotations; dropping "${cleanKey}" and any further ones`,
+          `[trace-annotations] X-Ray allows ${MAX_ANNOTATIONS} annotations; dropping "${safeKey}" and any further ones`,
         );
       }
       return;
     }
-    this.#written.add(cleanKey);
-    this.trace.annotate(cleanKey, cleanValue);
+    this.#written.add(safeKey);
+    this.trace.annotate(safeKey, safeValue);
   }
 
   putAll(values: Record<string, unknown>): void {

@@ -40,6 +40,13 @@ function internal(request: Request): Record<string, unknown> {
   return request.internal as Record<string, unknown>;
 }
 
+/** What an invocation's annotations say about the function itself. */
+interface IdentityFacts {
+  service: string;
+  annotations: readonly (readonly [string, string | undefined])[];
+  otherTags?: Record<string, string>;
+}
+
 /** Tags that become annotations; every other tag goes to metadata. */
 const ANNOTATED_TAGS = ['environment', 'owner', 'lifecycle'] as const;
 
@@ -108,6 +115,41 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
     }
   };
 
+  // Who the function is changes only with its context's version and alias (and, in tests, its
+  // environment): work it out once per distinct input, not on every invocation.
+  let identityMemo: { key: string; facts: IdentityFacts } | undefined;
+  const identityFacts = (request: Request): IdentityFacts => {
+    const context = request.context as Partial<Request['context']> | undefined;
+    const env = process.env;
+    const key = [
+      context?.functionName,
+      context?.functionVersion,
+      context?.invokedFunctionArn,
+      env.SENTINEL_TAGS,
+      env.POWERTOOLS_SERVICE_NAME,
+      env.AWS_LAMBDA_FUNCTION_NAME,
+      env.AWS_LAMBDA_FUNCTION_VERSION,
+    ].join('\u0000');
+    if (identityMemo?.key !== key) {
+      const identity = functionIdentity(request.context, env, { serviceName, tags });
+      const otherTags = Object.entries(identity.tags).filter(
+        ([tag]) => !(ANNOTATED_TAGS as readonly string[]).includes(tag),
+      );
+      identityMemo = {
+        key,
+        facts: {
+          service: identity.service,
+          annotations: [
+            ...ANNOTATED_TAGS.map((tag) => [tag, identity[tag]] as const),
+            ['function_version', identity.functionVersion],
+          ],
+          ...(otherTags.length > 0 ? { otherTags: Object.fromEntries(otherTags) } : {}),
+        },
+      };
+    }
+    return identityMemo.facts;
+  };
+
   // The trace sdkCapture opened for this invocation: the two packages meet
   // in core's per-invocation state, not in each other's code.
   const findWriter = (request: Request): AnnotationWriter | undefined => {
@@ -141,21 +183,15 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
         const writer = findWriter(request);
         if (!writer) return;
         const state = invocationState(request);
-        const identity = functionIdentity(request.context, process.env, { serviceName, tags });
+        const facts = identityFacts(request);
         const source = invocationSource(request);
-        writer.put('Service', identity.service);
+        writer.put('Service', facts.service);
         writer.put('ColdStart', state.coldStart);
-        for (const tag of ANNOTATED_TAGS) writer.put(tag, identity[tag]);
-        writer.put('function_version', identity.functionVersion);
+        for (const [key, value] of facts.annotations) writer.put(key, value);
         writer.put('source_kind', source.kind);
         writer.put('source_account', source.accountId);
         writer.put('principal', principalAnnotation(source.principal, hashPrincipal));
-        const otherTags = Object.entries(identity.tags).filter(
-          ([key]) => !(ANNOTATED_TAGS as readonly string[]).includes(key),
-        );
-        if (otherTags.length > 0) {
-          writer.trace.addMetadata('tags', Object.fromEntries(otherTags), metadataNamespace());
-        }
+        if (facts.otherTags) writer.trace.addMetadata('tags', facts.otherTags, metadataNamespace());
       });
       if (options.annotations) {
         const userAnnotations = options.annotations;

@@ -41,38 +41,49 @@ export class XrayDaemonUdpExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.#send(spans).then(
-      () => resultCallback({ code: ExportResultCode.SUCCESS }),
-      (error: unknown) =>
-        resultCallback({
-          code: ExportResultCode.FAILED,
-          error: error instanceof Error ? error : new Error(String(error)),
-        }),
+    // Callbacks rather than promises: this runs once per invocation.
+    this.#send(spans, (error) =>
+      resultCallback(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS }),
     );
   }
 
-  async #send(spans: ReadableSpan[]): Promise<void> {
-    if (spans.length === 0) return;
-    const payload = ProtobufTraceSerializer.serializeRequest(spans);
-    if (!payload) throw new Error('OTLP serialisation produced nothing');
+  #send(spans: ReadableSpan[], done: (error?: Error) => void): void {
+    if (spans.length === 0) {
+      done();
+      return;
+    }
+    let payload: Uint8Array | undefined;
+    try {
+      payload = ProtobufTraceSerializer.serializeRequest(spans);
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (!payload) {
+      done(new Error('OTLP serialisation produced nothing'));
+      return;
+    }
     if (payload.byteLength > MAX_PAYLOAD_BYTES && spans.length > 1) {
       const half = Math.ceil(spans.length / 2);
-      await this.#send(spans.slice(0, half));
-      await this.#send(spans.slice(half));
+      this.#send(spans.slice(0, half), (error) =>
+        error ? done(error) : this.#send(spans.slice(half), done),
+      );
       return;
     }
     const message = Buffer.from(
       `${HEADER}${SAMPLED_TRACES_PREFIX}${Buffer.from(payload).toString('base64')}`,
       'utf8',
     );
-    const socket = this.#ensureSocket();
-    await new Promise<void>((resolve, reject) => {
-      socket.send(message, this.port, this.host, (error) => (error ? reject(error) : resolve()));
-    }).catch((error: unknown) => {
-      // A socket that failed once is not trusted again.
+    try {
+      this.#ensureSocket().send(message, this.port, this.host, (error) => {
+        // A socket that failed once is not trusted again.
+        if (error) this.#close();
+        done(error ?? undefined);
+      });
+    } catch (error) {
       this.#close();
-      throw error;
-    });
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   #ensureSocket(): Socket {

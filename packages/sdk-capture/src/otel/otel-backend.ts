@@ -1,7 +1,6 @@
 import {
   type Attributes,
   type Context,
-  defaultTextMapGetter,
   defaultTextMapSetter,
   SpanKind as OtelSpanKind,
   ROOT_CONTEXT,
@@ -176,11 +175,16 @@ class OtelInvocation implements InvocationTrace {
   readonly traceId: string;
   readonly handlerSpan: OtelSpan;
   readonly #tracer: Tracer;
-  readonly #flush: () => Promise<void>;
+  readonly #flush: () => Promise<void> | undefined;
   readonly #annotationKeys = new Set<string>();
   #ended = false;
 
-  constructor(tracer: Tracer, parent: Context, start: InvocationStart, flush: () => Promise<void>) {
+  constructor(
+    tracer: Tracer,
+    parent: Context,
+    start: InvocationStart,
+    flush: () => Promise<void> | undefined,
+  ) {
     this.#tracer = tracer;
     this.#flush = flush;
     const span = tracer.startSpan(
@@ -223,14 +227,14 @@ class OtelInvocation implements InvocationTrace {
     if (!this.#ended) this.handlerSpan.recordError(error, outcome);
   }
 
-  async end(outcome?: Outcome): Promise<void> {
-    if (this.#ended) return;
+  end(outcome?: Outcome): Promise<void> | undefined {
+    if (this.#ended) return undefined;
     this.#ended = true;
     if (this.#annotationKeys.size > 0) {
       this.handlerSpan.span.setAttribute(ATTR.xrayAnnotations, [...this.#annotationKeys]);
     }
     this.handlerSpan.end(outcome);
-    await this.#flush();
+    return this.#flush();
   }
 }
 
@@ -292,8 +296,8 @@ function lambdaResource(options: OtelBackendOptions) {
 }
 
 /**
- * The OpenTelemetry adapter: OpenTelemetry JS's SDK with the AWS X-Ray
- * propagator. Each invocation's handler span is a child of the function
+ * The OpenTelemetry adapter: OpenTelemetry JS's SDK, with the AWS X-Ray
+ * propagator writing the outbound `X-Amzn-Trace-Id`. Each invocation's handler span is a child of the function
  * segment Lambda started (the trace header's `Parent`), so its spans join
  * the X-Ray trace; annotations become attributes listed in
  * `aws.xray.annotations`. An invocation exports its spans — and any that
@@ -310,43 +314,50 @@ export function otelBackend(options: OtelBackendOptions = {}): TraceBackend {
   const provider = new TracerProvider({ resource: lambdaResource(options), spanProcessors: [buffer] });
   const tracer = provider.getTracer('@lambda-sentinel/sdk-capture');
 
-  const flush = async (): Promise<void> => {
+  // Our exporters bound their own time (a datagram send, a fetch with a timeout); only an
+  // exporter of yours gets a timer per export, so a hung one cannot hold the invocation.
+  const ownExporter = exporter instanceof XrayDaemonUdpExporter || exporter instanceof OtlpHttpExporter;
+  const flush = (): Promise<void> | undefined => {
     const spans = buffer.drain();
-    if (spans.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const exported = new Promise<void>((resolve) => {
-      withoutHttpCapture(() =>
-        exporter.export(spans, (result) => {
-          if (result.error) report('exporting spans', result.error);
-          resolve();
-        }),
-      );
-    });
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        report('exporting spans', new Error(`export did not finish within ${timeoutMs} ms`));
+    if (spans.length === 0) return undefined;
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const finish = (error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) report('exporting spans', error);
         resolve();
-      }, timeoutMs);
-      timer.unref();
+      };
+      if (!ownExporter) {
+        timer = setTimeout(
+          () => finish(new Error(`export did not finish within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        timer.unref();
+      }
+      try {
+        withoutHttpCapture(() => exporter.export(spans, (result) => finish(result.error)));
+      } catch (error) {
+        finish(error);
+      }
     });
-    await Promise.race([exported, timedOut]);
-    clearTimeout(timer);
   };
 
   return {
     name: 'otel',
     startInvocation(start: InvocationStart): InvocationTrace | undefined {
-      // The same gate as the X-Ray adapter (size cap, a Parent to attach to, sampled).
-      if (!parseTraceHeader(start.traceHeader)?.sampled) return undefined;
-      const parent = propagator.extract(
-        ROOT_CONTEXT,
-        { 'x-amzn-trace-id': start.traceHeader as string },
-        defaultTextMapGetter,
-      );
-      const remote = trace.getSpanContext(parent);
-      if (!remote || !trace.isSpanContextValid(remote) || !(remote.traceFlags & TraceFlags.SAMPLED)) {
-        return undefined;
-      }
+      // The same parser and gate as the X-Ray adapter (size cap, a Parent to attach to, sampled);
+      // the remote parent is the function segment Lambda started.
+      const header = parseTraceHeader(start.traceHeader);
+      if (!header?.sampled) return undefined;
+      const parent = trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: header.root.slice(2).replace('-', ''),
+        spanId: header.parent,
+        traceFlags: TraceFlags.SAMPLED,
+        isRemote: true,
+      });
       return new OtelInvocation(tracer, parent, start, flush);
     },
   };

@@ -143,7 +143,7 @@ class XrayInvocation implements InvocationTrace {
     this.handlerSpan.recordError(error, outcome);
   }
 
-  async end(outcome?: Outcome): Promise<void> {
+  end(outcome?: Outcome): void {
     if (this.#ended) return;
     this.#ended = true;
     try {
