@@ -26,9 +26,29 @@ const entries = {
     import { sentinel } from '@lambda-sentinel/preset';
     export const handler = middy(async () => ({ statusCode: 200 }))
       .use(sentinel({ allow: [{ kind: 'apigateway-rest' }] }));`,
+  sentinelOtel: `
+    import middy from '@middy/core';
+    import { sentinel } from '@lambda-sentinel/preset';
+    export const handler = middy(async () => ({ statusCode: 200 }))
+      .use(sentinel({ allow: [{ kind: 'apigateway-rest' }], tracing: 'otel' }));`,
+  // Tracing alone: the Powertools Tracer against each adapter of sdkCapture.
+  powertoolsTracer: `
+    import middy from '@middy/core';
+    import { Tracer } from '@aws-lambda-powertools/tracer';
+    import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+    export const handler = middy(async () => ({ statusCode: 200 })).use(captureLambdaHandler(new Tracer()));`,
+  tracingXray: `
+    import middy from '@middy/core';
+    import { sdkCapture } from '@lambda-sentinel/sdk-capture';
+    export const handler = middy(async () => ({ statusCode: 200 })).use(sdkCapture({ backend: 'xray' }));`,
+  tracingOtel: `
+    import middy from '@middy/core';
+    import { sdkCapture } from '@lambda-sentinel/sdk-capture';
+    export const handler = middy(async () => ({ statusCode: 200 })).use(sdkCapture({ backend: 'otel' }));`,
 };
 
 const bundles: Record<string, string> = {};
+const sizes: string[] = [];
 for (const [name, source] of Object.entries(entries)) {
   const entry = join(import.meta.dirname, `.cold-start-${name}.ts`);
   writeFileSync(entry, source);
@@ -50,7 +70,7 @@ for (const [name, source] of Object.entries(entries)) {
   const { rmSync } = await import('node:fs');
   rmSync(entry);
   bundles[name] = outfile;
-  console.log(`cold-start bundle ${name}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB`);
+  sizes.push(`bundle ${name}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB`);
 }
 
 const importOnce = (file: string) => () => {
@@ -68,5 +88,13 @@ for (const file of Object.values(bundles)) importOnce(file)();
 summary(() => {
   bench('node + empty bundle', importOnce(bundles.empty!)).baseline(true);
   bench('node + bundled Powertools trio', importOnce(bundles.trio!));
-  bench('node + bundled sentinel()', importOnce(bundles.sentinel!));
+  bench('node + bundled sentinel(), xray', importOnce(bundles.sentinel!));
+  bench('node + bundled sentinel(), otel', importOnce(bundles.sentinelOtel!));
 });
+summary(() => {
+  bench('node + bundled Powertools Tracer', importOnce(bundles.powertoolsTracer!)).baseline(true);
+  bench('node + bundled sdkCapture, xray', importOnce(bundles.tracingXray!));
+  bench('node + bundled sdkCapture, otel', importOnce(bundles.tracingOtel!));
+});
+
+export const notes = () => sizes;

@@ -82,6 +82,12 @@ const withCall = async (e: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>
   await ddb.send(new PutItemCommand({ TableName: 'bench', Item: { id: { S: e.path } } }));
   return handler(e);
 };
+// Powertools traces its own client (captureAWSv3Client), for a like-for-like byte count.
+const powertoolsDdb = tracer.captureAWSv3Client(new DynamoDBClient(dynalite.clientConfig));
+const withPowertoolsCall = async (e: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  await powertoolsDdb.send(new PutItemCommand({ TableName: 'bench', Item: { id: { S: e.path } } }));
+  return handler(e);
+};
 const receiver = await startOtlpReceiver();
 const sizes: string[] = [];
 
@@ -93,7 +99,7 @@ async function measure(
 ) {
   const h =
     backend === 'powertools'
-      ? middy(fn).use(captureLambdaHandler(tracer))
+      ? middy(fn === withCall ? withPowertoolsCall : fn).use(captureLambdaHandler(tracer))
       : middy(fn)
           .use(sdkCapture({ backend }))
           .use(traceAnnotations({ serviceName: 'bench', tags }));
