@@ -32,7 +32,11 @@ export interface SentinelOptions {
   logEvent?: boolean;
   /** Log the (redacted) response. */
   logResponse?: boolean;
-  /** Redaction rules (keys, paths, PII) for the logger and the trace's error records. */
+  /**
+   * Redaction rules (keys, paths, PII) for the logger `sentinel()` creates and for what the trace
+   * records. With your own `logger`, give it the same rules (`createLogger({ redact })`): a
+   * logger's rules are fixed when it is created.
+   */
   redact?: RedactOptions;
   /** Per-invocation budgets; exceeding one records a `budget_exceeded` security event. */
   budgets?: Budgets;
