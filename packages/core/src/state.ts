@@ -70,13 +70,23 @@ const SEVERITIES: ReadonlySet<string> = new Set(['low', 'medium', 'high', 'criti
 const MAX_EVENTS_PER_INVOCATION = 100;
 const MAX_PENDING_INIT_EVENTS = 100;
 
-interface InvokeStoreLike {
+/** The slice of the Lambda runtime's invoke store (`@aws/lambda-invoke-store`) Sentinel uses. */
+export interface InvokeStoreLike {
   hasContext(): boolean;
   get<T>(key: symbol): T | undefined;
   set(key: symbol, value: unknown): void;
+  /** The running invocation's `X-Amzn-Trace-Id`. */
+  getXRayTraceId(): string | undefined;
 }
 
-function invokeStore(): InvokeStoreLike | undefined {
+/**
+ * The runtime's invoke store (`globalThis.awslambda.InvokeStore`) while an
+ * invocation is running in this async context; undefined outside one, or
+ * where the runtime gives none. Under Lambda Managed Instances it is an
+ * AsyncLocalStorage per invocation: the place for per-invocation data that
+ * code without a `request` must find.
+ */
+export function invokeStore(): InvokeStoreLike | undefined {
   const store = (globalThis as { awslambda?: { InvokeStore?: InvokeStoreLike } }).awslambda?.InvokeStore;
   return store?.hasContext() ? store : undefined;
 }

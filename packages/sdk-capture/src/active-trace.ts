@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { invokeStore } from '@lambda-sentinel/core';
 import type { InvocationTrace, TraceSpan } from './port.ts';
 import type { StringRedactor } from './redacted-error.ts';
 
@@ -12,17 +13,6 @@ import type { StringRedactor } from './redacted-error.ts';
 
 // Symbol.for: two copies of this package in one bundle still meet here.
 const ACTIVE_TRACE_KEY = Symbol.for('@lambda-sentinel/sdk-capture.activeTrace');
-
-interface InvokeStoreLike {
-  hasContext(): boolean;
-  get<T>(key: symbol): T | undefined;
-  set(key: symbol, value: unknown): void;
-}
-
-function invokeStore(): InvokeStoreLike | undefined {
-  const store = (globalThis as { awslambda?: { InvokeStore?: InvokeStoreLike } }).awslambda?.InvokeStore;
-  return store?.hasContext() ? store : undefined;
-}
 
 /** A traced invocation as capture sees it: its trace, and the redactor its middleware was given. */
 export interface ActiveInvocation {

@@ -1,3 +1,5 @@
+import { invokeStore } from '@lambda-sentinel/core';
+
 /** The parts of an `X-Amzn-Trace-Id` header that tracing needs. */
 export interface TraceContext {
   /** `1-xxxxxxxx-<24 hex>`. */
@@ -40,18 +42,11 @@ export function formatTraceHeader(root: string, spanId: string, sampled: boolean
   return `Root=${root};Parent=${spanId};Sampled=${sampled ? '1' : '0'}`;
 }
 
-interface InvokeStoreLike {
-  hasContext(): boolean;
-  getXRayTraceId(): string | undefined;
-}
-
 /**
  * The running invocation's trace header: from the runtime's invoke store
  * first (the only place it lives under Lambda Managed Instances, where
  * several invocations share the process), then `_X_AMZN_TRACE_ID`.
  */
 export function currentTraceHeader(): string | undefined {
-  const store = (globalThis as { awslambda?: { InvokeStore?: InvokeStoreLike } }).awslambda?.InvokeStore;
-  const fromStore = store?.hasContext() ? store.getXRayTraceId() : undefined;
-  return fromStore ?? process.env._X_AMZN_TRACE_ID ?? undefined;
+  return invokeStore()?.getXRayTraceId() ?? process.env._X_AMZN_TRACE_ID ?? undefined;
 }

@@ -6,23 +6,19 @@ import './lambda-env.ts';
 import { once } from 'node:events';
 import http, { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TraceSink } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TraceBackend } from '../src/port.ts';
 
 const { DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand } = await import(
   '@aws-sdk/client-dynamodb'
 );
 const { default: middy } = await import('@middy/core');
-const { invoke, invokeConcurrently, startDynalite, startTraceSink } = await import(
-  '@lambda-sentinel/testing'
-);
+const { invoke, invokeConcurrently, startDynalite } = await import('@lambda-sentinel/testing');
 const { recordSecurityEvent } = await import('@lambda-sentinel/core');
 const { activeTrace, captureClient, sdkCapture, traceSql } = await import('../src/index.ts');
-const { xrayBackend } = await import('../src/xray.ts');
-const { otelBackend } = await import('../src/otel.ts');
+const { KINDS, sinkAndBackend } = await import('./backends.ts');
 const { testRedactor } = await import('./redactor.ts');
-
-type TraceSink = Awaited<ReturnType<typeof startTraceSink>>;
-type Backend = ReturnType<typeof xrayBackend>;
 
 const SECRET = 'hunter2-s3cr3t-value';
 const WEBHOOK_TOKEN = 'Xq7RtY2uP9wK3mN8vB4cL1dF';
@@ -92,16 +88,12 @@ async function freePort(): Promise<number> {
 
 const sqlite = await import('node:sqlite');
 
-describe.each(['xray', 'otel'] as const)('%s backend', (kind) => {
+describe.each(KINDS)('%s backend', (kind) => {
   let sink: TraceSink;
-  let backend: Backend;
+  let backend: TraceBackend;
 
   beforeAll(async () => {
-    sink = await startTraceSink(kind);
-    backend =
-      kind === 'xray'
-        ? xrayBackend({ daemonAddress: sink.address })
-        : otelBackend({ exporter: 'xray-udp', endpoint: sink.address });
+    ({ sink, backend } = await sinkAndBackend(kind));
   });
   afterAll(() => sink?.close());
   beforeEach(() => {

@@ -1,15 +1,16 @@
 // mysql2 capture against the MariaDB server, through both tracing adapters.
 import './lambda-env.ts';
 import { randomBytes } from 'node:crypto';
+import type { TraceSink } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TraceBackend } from '../src/port.ts';
 
 const mysql = await import('mysql2');
 const mysqlPromise = await import('mysql2/promise');
 const { default: middy } = await import('@middy/core');
-const { invoke, invokeConcurrently, startTraceSink } = await import('@lambda-sentinel/testing');
+const { invoke, invokeConcurrently } = await import('@lambda-sentinel/testing');
 const { captureMysql, sdkCapture } = await import('../src/index.ts');
-const { xrayBackend } = await import('../src/xray.ts');
-const { otelBackend } = await import('../src/otel.ts');
+const { KINDS, sinkAndBackend } = await import('./backends.ts');
 const { testRedactor } = await import('./redactor.ts');
 
 const SERVER = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
@@ -52,15 +53,11 @@ describe.skipIf(!reachable)('captureMysql (MariaDB)', () => {
     await admin.end();
   });
 
-  describe.each(['xray', 'otel'] as const)('%s backend', (kind) => {
-    let sink: Awaited<ReturnType<typeof startTraceSink>>;
-    let backend: ReturnType<typeof xrayBackend>;
+  describe.each(KINDS)('%s backend', (kind) => {
+    let sink: TraceSink;
+    let backend: TraceBackend;
     beforeAll(async () => {
-      sink = await startTraceSink(kind);
-      backend =
-        kind === 'xray'
-          ? xrayBackend({ daemonAddress: sink.address })
-          : otelBackend({ exporter: 'xray-udp', endpoint: sink.address });
+      ({ sink, backend } = await sinkAndBackend(kind));
     });
     afterAll(() => sink?.close());
     beforeEach(() => sink.clear());

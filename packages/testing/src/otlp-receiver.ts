@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeTraceRequest, type OtlpSpan } from './otlp-decode.ts';
+import { Waiters } from './waiters.ts';
 
 export type { OtlpSpan, OtlpValue } from './otlp-decode.ts';
 
@@ -55,7 +56,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const requests: OtlpHttpRequest[] = [];
   const malformed: string[] = [];
   const datagrams: Buffer[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters(
+    'OTLP receiver',
+    spans,
+    () => `received ${spans.length} span(s): ${spans.map((span) => span.name).join(', ')}`,
+  );
   let status = 200;
 
   const accept = (bytes: Uint8Array, raw: string): void => {
@@ -64,7 +69,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     } catch {
       malformed.push(raw.slice(0, 200));
     }
-    for (const check of [...waiters]) check();
+    waiters.notify();
   };
 
   const udp = createSocket('udp4');
@@ -109,39 +114,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     malformed,
     datagrams,
     byTrace: (traceId) => spans.filter((span) => span.traceId === otelTraceId(traceId)),
-    waitFor(predicate, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const finish = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        const check = (): void => {
-          let met: boolean;
-          try {
-            met = predicate(spans);
-          } catch (error) {
-            finish();
-            reject(error);
-            return;
-          }
-          if (!met) return;
-          finish();
-          resolve([...spans]);
-        };
-        const timer = setTimeout(() => {
-          finish();
-          reject(
-            new Error(
-              `OTLP receiver: condition not met within ${timeoutMs} ms; received ${spans.length} span(s): ${spans
-                .map((span) => span.name)
-                .join(', ')}`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (predicate, timeoutMs) => waiters.waitFor(predicate, timeoutMs),
     respondWith(code) {
       status = code;
     },

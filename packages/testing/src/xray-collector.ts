@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { flattenDocuments, isDocument, type TraceDocument } from './trace-document.ts';
+import { Waiters } from './waiters.ts';
 
 export type { TraceDocument } from './trace-document.ts';
 
@@ -44,14 +45,18 @@ export async function startXRayCollector(): Promise<XRayCollector> {
   const socket = createSocket('udp4');
   const documents: TraceDocument[] = [];
   const malformed: string[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters(
+    'X-Ray collector',
+    documents,
+    () => `received ${documents.length} document(s): ${documents.map((doc) => doc.name).join(', ')}`,
+  );
 
   socket.on('message', (message) => {
     const packet = message.toString('utf8');
     const doc = parsePacket(packet);
     if (doc) documents.push(doc);
     else malformed.push(packet);
-    for (const check of [...waiters]) check();
+    waiters.notify();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -69,39 +74,7 @@ export async function startXRayCollector(): Promise<XRayCollector> {
     documents,
     malformed,
     byTrace: (rootTraceId) => flattenDocuments(documents).filter((doc) => doc.trace_id === rootTraceId),
-    waitFor(predicate, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          let met: boolean;
-          try {
-            met = predicate(documents);
-          } catch (error) {
-            finish();
-            reject(error);
-            return;
-          }
-          if (!met) return;
-          finish();
-          resolve([...documents]);
-        };
-        const timer = setTimeout(() => {
-          finish();
-          reject(
-            new Error(
-              `X-Ray collector: condition not met within ${timeoutMs} ms; received ${documents.length} document(s): ${documents
-                .map((doc) => doc.name)
-                .join(', ')}`,
-            ),
-          );
-        }, timeoutMs);
-        const finish = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (predicate, timeoutMs) => waiters.waitFor(predicate, timeoutMs),
     clear() {
       documents.length = 0;
       malformed.length = 0;
