@@ -139,13 +139,15 @@ describe('key rules', () => {
     expect(keyWords('')).toEqual([]);
   });
 
-  it('censors whole objects and arrays under a secret key but keeps booleans, null and ARNs', () => {
+  it('censors whole objects and arrays under a secret key but keeps booleans, null, numbers, dates and ARNs', () => {
     const out = redact({
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
       cookies: ['a=1', 'b=2'],
       hasPassword: true,
       password: null,
       token: 12345,
+      pin: 1234,
+      tokenIssued: '2024-05-01T12:00:00Z',
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:cfn-handler',
       secret: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
     });
@@ -154,7 +156,9 @@ describe('key rules', () => {
       cookies: '[REDACTED]',
       hasPassword: true,
       password: null,
-      token: '[REDACTED]',
+      token: 12345,
+      pin: '[REDACTED]',
+      tokenIssued: '2024-05-01T12:00:00Z',
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:cfn-handler',
       secret: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
     });
