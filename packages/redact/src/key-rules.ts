@@ -421,6 +421,11 @@ export interface KeyMatcher {
   readonly stems: readonly string[];
   /** A user RegExp may match any name, so no stem can rule text out. */
   readonly anyName: boolean;
+  /**
+   * Last words of the multi-word phrases (`key` of `api key`, `code` of `mfa code`): in prose a
+   * name that is one of these may be the end of a two-word name (`API key: …`).
+   */
+  readonly phraseTails: ReadonlySet<string>;
 }
 
 // Every built-in secret word and phrase contains one of these (lower case).
@@ -493,7 +498,14 @@ export function compileKeyRules(options: KeyRuleOptions = {}): KeyMatcher {
   for (const phrase of extraPhrases) stems.add(phrase[0]!);
   if (options.ssn) stems.add('ssn').add('social');
   if (options.names) stems.add('name').add('holder');
-  return Object.assign(matcher, { stems: [...stems], anyName: extraPatterns.length > 0 });
+  const phrases = [
+    ...SECRET_PHRASES.map(([phrase]) => phrase),
+    ...extraPhrases,
+    ...(options.ssn ? SSN_PHRASES : []),
+    ...(options.names ? NAME_PHRASES : []),
+  ];
+  const phraseTails = new Set(phrases.filter((p) => p.length > 1).map((p) => p.at(-1)!));
+  return Object.assign(matcher, { stems: [...stems], anyName: extraPatterns.length > 0, phraseTails });
 }
 
 function testPattern(pattern: RegExp, key: string): boolean {

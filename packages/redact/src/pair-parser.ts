@@ -105,8 +105,20 @@ function nameStart(s: string, end: number, floor: number): number {
   return i;
 }
 
+/** The smallest of three positions, ignoring -1 (not found); -1 when all are. */
+function firstOf(a: number, b: number, c: number): number {
+  let min = a;
+  if (b !== -1 && (min === -1 || b < min)) min = b;
+  if (c !== -1 && (min === -1 || c < min)) min = c;
+  return min;
+}
+
 function hasLetter(s: string): boolean {
-  return /[A-Za-z\u0080-\uffff]/.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if ((c >= 97 && c <= 122) || c >= 128) return true;
+  }
+  return false;
 }
 
 function decodeName(name: string): string {
@@ -211,8 +223,10 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
 
   const classify = (name: string, before: string | undefined): KeyKind => {
     const kind = keyKind(decodeName(name));
-    if (kind !== 0 || before === undefined) return kind;
-    // Two-word names in prose: `API key: …`, `access code = …`.
+    if (kind !== 0 || before === undefined || !keyKind.phraseTails.has(name.toLowerCase())) return kind;
+    // Two-word names in prose (`API key: …`, `access code = …`): only when the phrase needs the last
+    // word. In `token a=b` the name is `a`; `token` is a word of the sentence before it.
+    if (keyKind(decodeName(before)) !== 0) return 0;
     return keyKind(`${decodeName(before)} ${decodeName(name)}`);
   };
 
@@ -224,18 +238,24 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
     let out = '';
     let last = 0; // everything before `last` has been copied to `out` (or masked)
     let floor = 0; // names never reach back past a masked value or a marker
+    // The next '=', ':' and marker at or after `i`, each found by a native search that resumes
+    // where it stopped: every character is searched at most once per kind (linear).
+    let nextEquals = s.indexOf('=');
+    let nextColon = s.indexOf(':');
+    let nextMarker = s.indexOf('[REDACTED');
     let i = 0;
-    while (i < n) {
+    for (;;) {
+      if (nextEquals !== -1 && nextEquals < i) nextEquals = s.indexOf('=', i);
+      if (nextColon !== -1 && nextColon < i) nextColon = s.indexOf(':', i);
+      if (nextMarker !== -1 && nextMarker < i) nextMarker = s.indexOf('[REDACTED', i);
+      i = firstOf(nextEquals, nextColon, nextMarker);
+      if (i === -1) break;
       const c = s.charCodeAt(i);
-      if (c !== EQUALS && c !== COLON) {
+      if (c === 91) {
         // Another detector's marker (`[REDACTED:jwt]`) is opaque: step over it.
-        if (c === 91 && s.startsWith('[REDACTED', i)) {
-          const close = s.indexOf(']', i);
-          i = close < 0 ? n : close + 1;
-          floor = i;
-        } else {
-          i++;
-        }
+        const close = s.indexOf(']', i);
+        i = close < 0 ? n : close + 1;
+        floor = i;
         continue;
       }
       // `scheme://`, `::` (IPv6, C++), `==` (base64 padding, comparisons) are not pair separators.
@@ -289,15 +309,20 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       let valueEnd = quote ? quotedEnd(s, valueStart, quote) : unquotedEnd(s, valueStart);
       let maskStart = valueStart;
 
-      const value = s.slice(valueStart, valueEnd);
-      const word = value.toLowerCase();
-      if (kind !== KEY_SSN && kind !== KEY_NAME && !quote && PAIRS_AFTER_SCHEME.has(word)) {
+      // An auth scheme word first (`Token abc`, `AWS4-HMAC-SHA256 Credential=…`)?
+      const space = s.indexOf(' ', valueStart);
+      const headEnd = space === -1 || space > valueEnd ? valueEnd : space;
+      const scheme =
+        kind !== KEY_SSN && kind !== KEY_NAME && headEnd - valueStart <= 24
+          ? s.slice(valueStart, headEnd).toLowerCase()
+          : '';
+      if (!quote && PAIRS_AFTER_SCHEME.has(scheme)) {
         i = valueEnd;
         continue;
       }
-      if (kind !== KEY_SSN && kind !== KEY_NAME && MASK_AFTER_SCHEME.has(word.split(' ')[0]!)) {
+      if (MASK_AFTER_SCHEME.has(scheme)) {
         // `Authorization: Token abc`: keep the scheme word, mask the credential after it.
-        const schemeEnd = valueStart + word.split(' ')[0]!.length;
+        const schemeEnd = headEnd;
         let credential = schemeEnd;
         while (credential < n && isSpace(s.charCodeAt(credential))) credential++;
         if (credential === schemeEnd || credential >= n) {

@@ -242,8 +242,9 @@ function isPhoneNumber(candidate: string): boolean {
 const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![A-Za-z0-9.])${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}(?![A-Za-z0-9]|\\.\\d)`, 'g');
 // Candidates only; node:net decides, so times like 10:30:00 pass.
+// Starts with a hex group or `::`, so a lone colon in text costs one failed step.
 const IPV6 =
-  /(?<![A-Za-z0-9:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![A-Za-z0-9:])/g;
+  /(?<![A-Za-z0-9:.])(?:[0-9A-Fa-f]{1,4}:|::)(?:[0-9A-Fa-f]{0,4}:){1,6}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![A-Za-z0-9:])/g;
 
 export function piiDetectors(modes: Readonly<Record<PiiFamily, PiiMode>>, hashKey?: string): Detector[] {
   const detectors: Detector[] = [];
