@@ -105,6 +105,19 @@ function nameStart(s: string, end: number, floor: number): number {
   return i;
 }
 
+/**
+ * `<base64>=` followed by a delimiter is a padded token (`…Pw== in`, `…YQ=,`), not `name=`: a
+ * long run of letters and digits in both cases, with no word separator, is not a name.
+ */
+function paddedToken(name: string, next: number): boolean {
+  if (
+    name.length < 16 ||
+    !(Number.isNaN(next) || isWhitespace(next) || next === 44 || next === 59 || isQuote(next))
+  )
+    return false;
+  return /^[A-Za-z0-9+/]+$/.test(name) && /[0-9]/.test(name) && /[a-z]/.test(name) && /[A-Z]/.test(name);
+}
+
 /** The smallest of three positions, ignoring -1 (not found); -1 when all are. */
 function firstOf(a: number, b: number, c: number): number {
   let min = a;
@@ -265,7 +278,12 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       }
       let valueFrom = i + 1;
       const second = s.charCodeAt(valueFrom);
-      if (second === EQUALS || second === 62 /* > */) valueFrom++; // := => ==
+      // `==` is base64 padding or a comparison, not an assignment.
+      if (c === EQUALS && second === EQUALS) {
+        i += 2;
+        continue;
+      }
+      if (second === EQUALS || second === 62 /* > */) valueFrom++; // := =>
 
       // The name, looking back over spaces and an optional closing quote.
       let nameEnd = i;
@@ -277,7 +295,7 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       }
       const start = nameStart(s, nameEnd, floor);
       const name = s.slice(start, nameEnd);
-      if (name === '' || !hasLetter(name)) {
+      if (name === '' || !hasLetter(name) || (c === EQUALS && paddedToken(name, s.charCodeAt(i + 1)))) {
         i = valueFrom;
         continue;
       }

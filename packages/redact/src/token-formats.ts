@@ -244,7 +244,8 @@ export const TOKEN_FORMATS = [
       'glwt-',
       'gr1348941',
     ],
-    alphabet: URLSAFE,
+    // Self-managed instances may prefix their tokens (`SIE-glpat-…`): a dash before is allowed.
+    alphabet: ALNUM,
     pattern:
       '(?:gl(?:pat|oas|dt|rt|cbt|ptt|ft|imt|agent|soat|ffct|wt)-[A-Za-z0-9_.-]{20,}|GR1348941[A-Za-z0-9_-]{20,})',
     shape: 'glpat- / gldt- / glrt- / glcbt- / gloas- / … + 20+ characters; GR1348941…',

@@ -479,12 +479,16 @@ export class Walk {
     return this.isolated(child, depth, childStates);
   }
 
-  /** Base64 text: redact the decoded text, re-encode if anything changed, else keep the original. */
+  /**
+   * Base64 text: redact the decoded text, re-encode if anything changed. Otherwise the original
+   * is kept, after the detectors have seen it as it is (a token can itself be base64 of JSON,
+   * like Cloudflare's tunnel tokens).
+   */
   private base64(original: string, text: string, depth: number, states: PathStates): string {
     this.nodes++;
     const before = this.changes;
     const redacted = this.string(text, depth, states);
-    if (this.changes === before) return this.truncate(original, 0);
+    if (this.changes === before) return this.truncate(this.detect(original), 0);
     this.size -= redacted.length;
     return this.truncate(Buffer.from(redacted, 'utf8').toString('base64'), 0);
   }
