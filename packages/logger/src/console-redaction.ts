@@ -68,6 +68,35 @@ function redactorNow(): Redactor | undefined {
   return (state?.slots.get(SLOT) as Redactor | undefined) ?? fallback;
 }
 
+/**
+ * An EMF document (Powertools Metrics prints `{"_aws":…}`): its metric values are numbers CloudWatch
+ * reads, never secrets, and a key rule must not turn `PasswordResets: 3` into a string. Everything
+ * else (dimensions, metadata) is redacted as usual.
+ */
+function redactEmf(
+  redactor: Redactor,
+  line: string,
+): { value: string; counts: Record<string, number> } | undefined {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const definitions = (doc._aws as { CloudWatchMetrics?: { Metrics?: { Name?: unknown }[] }[] } | undefined)
+    ?.CloudWatchMetrics;
+  if (!Array.isArray(definitions)) return undefined;
+  const metrics = new Set(definitions.flatMap((d) => (d.Metrics ?? []).map((m) => m.Name)));
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) if (key !== '_aws' && !metrics.has(key)) rest[key] = value;
+  const { value, counts } = redactor.withCounts(rest);
+  if (Object.keys(counts).length === 0) return { value: line, counts };
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(doc))
+    out[key] = key in rest ? (value as Record<string, unknown>)[key] : doc[key];
+  return { value: JSON.stringify(out), counts };
+}
+
 /** Redact one chunk of text line by line, counting into the current invocation; the same string when nothing changed. */
 function redactText(redactor: Redactor, text: string): string {
   let changed = false;
@@ -75,7 +104,8 @@ function redactText(redactor: Redactor, text: string): string {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line === '') continue;
-    const { value, counts } = redactor.withCounts(line);
+    const { value, counts } =
+      (line.startsWith('{"_aws":') && redactEmf(redactor, line)) || redactor.withCounts(line);
     const out = typeof value === 'string' ? value : String(value);
     if (out !== line) {
       lines[i] = out;

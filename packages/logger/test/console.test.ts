@@ -165,3 +165,32 @@ describe('redactConsole', () => {
     expect(lines.some((line) => line.length > 200_000)).toBe(true);
   });
 });
+
+describe('redactConsole and EMF documents', () => {
+  it('keeps metric values (numbers CloudWatch reads) and redacts dimensions and metadata', async () => {
+    const emf = {
+      _aws: {
+        Timestamp: 1714566896789,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'App',
+            Dimensions: [['service']],
+            Metrics: [{ Name: 'PasswordResets', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'orders',
+      PasswordResets: 3,
+      note: `rotated ${GITHUB}`,
+    };
+    const handler = handlerWith(() => console.log(JSON.stringify(emf)));
+    const { records } = await run(handler);
+    const doc = records.find((r) => typeof r === 'object' && r !== null && '_aws' in r) as Record<
+      string,
+      unknown
+    >;
+    expect(doc.PasswordResets).toBe(3);
+    expect(doc._aws).toEqual(emf._aws);
+    expect(doc.note).toBe('rotated [REDACTED:github-token]');
+  });
+});

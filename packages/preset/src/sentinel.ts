@@ -30,6 +30,11 @@ export interface SentinelOptions {
   logResponse?: boolean;
   /** Redaction rules (keys, paths, PII) for the logger and the trace's error records. */
   redact?: RedactOptions;
+  /**
+   * Redact what the handler writes itself (`console.*`, `process.stdout/stderr.write`) during an
+   * invocation, with the same rules. Default true; `false` leaves that output as it is.
+   */
+  redactConsole?: boolean;
   /** Per-invocation budgets; exceeding one records a `budget_exceeded` security event. */
   budgets?: Budgets;
   /** Ownership tags (`owner`, `environment`, `lifecycle`...); `SENTINEL_TAGS` supplies the rest. */
@@ -66,6 +71,7 @@ const KNOWN = new Set([
   'logEvent',
   'logResponse',
   'redact',
+  'redactConsole',
   'budgets',
   'tags',
   'clients',
@@ -122,6 +128,7 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
       logger,
       ...(options.logEvent !== undefined ? { logEvent: options.logEvent } : {}),
       ...(options.logResponse !== undefined ? { logResponse: options.logResponse } : {}),
+      redactConsole: options.redactConsole ?? true,
     }),
     emfMetrics({ metrics, ...(options.budgets ? { budgets: options.budgets } : {}) }),
     sdkCapture({
