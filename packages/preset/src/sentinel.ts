@@ -117,7 +117,12 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
     });
   const tracer = options.tracer ?? new Tracer(serviceName ? { serviceName } : {});
   const metrics =
-    options.metrics ?? createMetrics({ ...(serviceName ? { serviceName } : {}), ...(tags ? { tags } : {}) });
+    options.metrics ??
+    createMetrics({
+      ...(serviceName ? { serviceName } : {}),
+      ...(tags ? { tags } : {}),
+      ...(options.redact ? { redact: options.redact } : {}),
+    });
   if (options.mysql) {
     const targets = (Array.isArray(options.mysql) ? options.mysql : [options.mysql]) as MysqlTarget[];
     for (const target of targets) captureMysql(tracer, target);
