@@ -62,13 +62,27 @@ export interface Prefilter {
 
 const NONE: readonly Detector[] = [];
 
-/** Compile the prefilter for these detectors (order kept in the answers). */
-export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
+interface Automaton {
+  /** Transitions, states pre-multiplied by CLASS_COUNT so a step is one add and one load. */
+  readonly delta: Int32Array;
+  /** Per (pre-multiplied) state: 1 + the index in `outputLists`, or 0 when no keyword ends there. */
+  readonly outputOf: Int32Array;
+  /** Lists of detector indices whose keyword ends at a state. */
+  readonly outputLists: readonly (readonly number[])[];
+}
+
+// Automata are immutable and depend only on the keywords, which are the same for every redactor
+// with the same options: built once per process, not once per createRedactor() (cold start).
+const automata = new Map<string, Automaton>();
+const MAX_AUTOMATA = 16;
+
+/** Aho–Corasick over the keyword lists (one list per detector), as a complete DFA. */
+function buildAutomaton(keywordLists: readonly (readonly string[])[]): Automaton {
   // Trie of every keyword; `outputs[state]` lists the detectors whose keyword ends there.
   const children: Map<number, number>[] = [new Map()];
   const outputs: number[][] = [[]];
-  detectors.forEach((detector, index) => {
-    for (const keyword of detector.keywords) {
+  keywordLists.forEach((keywords, index) => {
+    for (const keyword of keywords) {
       let state = 0;
       for (const ch of keyword.toLowerCase()) {
         const k = classOf(ch);
@@ -85,34 +99,27 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
     }
   });
 
-  // Aho–Corasick: breadth-first failure links folded into a complete DFA.
-  // States are stored pre-multiplied by CLASS_COUNT so a step is one add and one load.
+  // Breadth-first failure links folded into the transition table.
   const stateCount = children.length;
   const delta = new Int32Array(stateCount * CLASS_COUNT);
   const fail = new Int32Array(stateCount);
   const queue: number[] = [];
-  for (let k = 1; k < CLASS_COUNT; k++) {
-    const next = children[0]!.get(k);
-    if (next !== undefined) {
-      delta[k] = next * CLASS_COUNT;
-      queue.push(next);
-    }
+  for (const [k, next] of children[0]!) {
+    delta[k] = next * CLASS_COUNT;
+    queue.push(next);
   }
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head]!;
+    const row = state * CLASS_COUNT;
+    const failRow = fail[state]! * CLASS_COUNT;
     for (const index of outputs[fail[state]!]!) {
       if (!outputs[state]!.includes(index)) outputs[state]!.push(index);
     }
-    for (let k = 1; k < CLASS_COUNT; k++) {
-      const next = children[state]!.get(k);
-      const fallback = delta[fail[state]! * CLASS_COUNT + k]!;
-      if (next !== undefined) {
-        fail[next] = fallback / CLASS_COUNT;
-        delta[state * CLASS_COUNT + k] = next * CLASS_COUNT;
-        queue.push(next);
-      } else {
-        delta[state * CLASS_COUNT + k] = fallback;
-      }
+    delta.set(delta.subarray(failRow, failRow + CLASS_COUNT), row);
+    for (const [k, next] of children[state]!) {
+      fail[next] = delta[failRow + k]! / CLASS_COUNT;
+      delta[row + k] = next * CLASS_COUNT;
+      queue.push(next);
     }
   }
   for (let state = 0; state < stateCount; state++) {
@@ -120,7 +127,6 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
     delta[state * CLASS_COUNT] = 0;
     delta[state * CLASS_COUNT + INVISIBLE] = state * CLASS_COUNT;
   }
-  // Per state (pre-multiplied offset): 1 + the index of the list of detectors whose keyword ends there.
   const outputOf = new Int32Array(stateCount * CLASS_COUNT);
   const outputLists: number[][] = [];
   for (let state = 0; state < stateCount; state++) {
@@ -128,6 +134,23 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
     outputLists.push(outputs[state]!);
     outputOf[state * CLASS_COUNT] = outputLists.length;
   }
+  return { delta, outputOf, outputLists };
+}
+
+function automatonFor(keywordLists: readonly (readonly string[])[]): Automaton {
+  const signature = JSON.stringify(keywordLists);
+  let automaton = automata.get(signature);
+  if (automaton === undefined) {
+    automaton = buildAutomaton(keywordLists);
+    if (automata.size >= MAX_AUTOMATA) automata.clear();
+    automata.set(signature, automaton);
+  }
+  return automaton;
+}
+
+/** Compile the prefilter for these detectors (order kept in the answers). */
+export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
+  const { delta, outputOf, outputLists } = automatonFor(detectors.map((d) => d.keywords));
   const featureDetectors = detectors.flatMap((d, index) => (d.features !== 0 ? [index] : []));
   const anyFeature = detectors.reduce((all, d) => all | d.features, 0);
   // Reused between calls (the redactor is synchronous): detectors hit so far, and their indices.
