@@ -1,3 +1,4 @@
+import { BenignCache } from './benign-cache.ts';
 import type { Detector } from './detector.ts';
 import { BASE64_FIELDS } from './encoded.ts';
 import { compileKeyRules, type KeyMatcher } from './key-rules.ts';
@@ -84,6 +85,7 @@ export function createRedactor(options?: RedactorOptions): Redactor {
     ssnByKey,
     nameByKey,
     parseEncoded: resolved.parseEncoded,
+    benign: new BenignCache(),
     maxDepth: resolved.maxDepth,
     maxStringLength: resolved.maxStringLength,
     maxNodes: resolved.maxNodes,

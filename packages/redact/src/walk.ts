@@ -5,6 +5,7 @@
  * unreadable becomes a marker, and a failure or a limit cuts only the value it
  * happened in, never its siblings.
  */
+import type { BenignCache } from './benign-cache.ts';
 import { CENSOR, type Detector } from './detector.ts';
 import {
   decodeBase64Record,
@@ -42,6 +43,8 @@ export interface Compiled {
   readonly ssnByKey: PiiReplacer | undefined;
   readonly nameByKey: PiiReplacer | undefined;
   readonly parseEncoded: boolean;
+  /** Strings that came out unchanged before (per redactor). */
+  readonly benign: BenignCache;
   readonly maxDepth: number;
   readonly maxStringLength: number;
   readonly maxNodes: number;
@@ -135,6 +138,20 @@ export class Walk {
   }
 
   string(s: string, depth: number, states: PathStates): string {
+    const config = this.config;
+    // A value seen unchanged before (path rules aside, which depend on where it is) needs no work.
+    const cacheable = states === NO_STATES;
+    if (cacheable && config.benign.has(s, depth)) {
+      this.size += s.length;
+      return s;
+    }
+    const before = this.changes;
+    const out = this.fresh(s, depth, states);
+    if (cacheable && this.changes === before) config.benign.add(s, depth);
+    return out;
+  }
+
+  private fresh(s: string, depth: number, states: PathStates): string {
     const config = this.config;
     if (config.parseEncoded) {
       const first = s.charCodeAt(0);
@@ -253,12 +270,11 @@ export class Walk {
     ancestors.push(value);
     try {
       if (Array.isArray(value)) return this.array(value, depth, states);
-      // Fast path for the common case, plain objects (JSON-parsed events, literals).
+      // Fast path for the common case, plain objects (JSON-parsed events, literals). An own
+      // `toJSON` shows up among the keys and is honoured there (a lookup here would be a
+      // prototype-chain miss on every object).
       const proto = Object.getPrototypeOf(value);
-      if (
-        (proto === Object.prototype || proto === null) &&
-        typeof (value as { toJSON?: unknown }).toJSON !== 'function'
-      ) {
+      if (proto === Object.prototype || proto === null) {
         return this.plain(value as Record<string, unknown>, depth, states);
       }
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
@@ -274,11 +290,8 @@ export class Walk {
       if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet) {
         return `[${value.constructor.name}]`;
       }
-      const toJSON = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === 'function') {
-        const json: unknown = toJSON.call(value);
-        if (json !== value) return this.value(json, depth + 1, states);
-      }
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        return this.viaToJSON(value, depth, states);
       return this.properties(value, Object.keys(value), {}, depth, states);
     } catch {
       // A throwing proxy trap, toJSON or iterator: the value cannot be copied safely.
@@ -287,6 +300,13 @@ export class Walk {
     } finally {
       ancestors.pop();
     }
+  }
+
+  /** What JSON.stringify would print for an object with `toJSON`: its result, redacted. */
+  private viaToJSON(value: object, depth: number, states: PathStates): unknown {
+    const json: unknown = (value as { toJSON: () => unknown }).toJSON();
+    if (json === value) return this.properties(value, Object.keys(value), {}, depth, states);
+    return this.value(json, depth + 1, states);
   }
 
   /**
@@ -315,6 +335,7 @@ export class Walk {
       }
       const key = keys[i]!;
       const child = out[key];
+      if (key === 'toJSON' && typeof child === 'function') return this.viaToJSON(value, depth, states);
       const info = config.keyInfo(key);
       const next = states === NO_STATES ? NO_STATES : config.paths!.step(states, key);
       if (info === PLAIN_KEY && next === NO_STATES) {
