@@ -314,7 +314,7 @@ export class Walk {
    * additions), then only the values that change are written. The copy is what is checked
    * and returned, so a getter is read once. Renamed keys or a size limit rebuild it in order.
    */
-  private plain(value: Record<string, unknown>, depth: number, states: PathStates): Record<string, unknown> {
+  private plain(value: Record<string, unknown>, depth: number, states: PathStates): unknown {
     let out: Record<string, unknown>;
     try {
       out = { ...value };
