@@ -328,8 +328,10 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       let maskStart = valueStart;
 
       // An auth scheme word first (`Token abc`, `AWS4-HMAC-SHA256 Credential=…`)?
-      const space = s.indexOf(' ', valueStart);
-      const headEnd = space === -1 || space > valueEnd ? valueEnd : space;
+      // (Looked for within the first 25 characters only: an unbounded search per pair would be quadratic.)
+      let headEnd = valueStart;
+      const headLimit = Math.min(valueEnd, valueStart + 25);
+      while (headEnd < headLimit && s.charCodeAt(headEnd) !== 32) headEnd++;
       const scheme =
         kind !== KEY_SSN && kind !== KEY_NAME && headEnd - valueStart <= 24
           ? s.slice(valueStart, headEnd).toLowerCase()

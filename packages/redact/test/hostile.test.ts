@@ -167,6 +167,18 @@ describe('hostile input stays linear', () => {
     );
   });
 
+  it('scales linearly: 8× the input costs well under 64× the time (a quadratic step would)', () => {
+    const shapes = ['{"password":', 'password: ', 'token: ', 'a=b;', 'Authorization: Token ', 'password="'];
+    for (const unit of shapes) {
+      const small = fill(unit, 32 * 1024);
+      const large = fill(unit, 256 * 1024);
+      everything.redactString(small);
+      const smallMs = bestOf(3, () => everything.redactString(small));
+      const largeMs = bestOf(2, () => everything.redactString(large));
+      expect(largeMs, unit).toBeLessThan(24 * smallMs + 30);
+    }
+  });
+
   it('a crafted 256 KB POST body logged as an event is no slower than the bound', () => {
     const redact = createRedactor();
     const body = `token=x ${'a['.repeat(128 * 1024)}`;
