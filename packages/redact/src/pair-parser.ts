@@ -248,7 +248,7 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
 
   const mask = (s: string, hit: (family: string) => void): string => {
     const n = s.length;
-    let out = '';
+    const out: string[] = [];
     let last = 0; // everything before `last` has been copied to `out` (or masked)
     let floor = 0; // names never reach back past a masked value or a marker
     // The next '=', ':' and marker at or after `i`, each found by a native search that resumes
@@ -357,13 +357,16 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
         i = Math.max(valueEnd, valueFrom);
         continue;
       }
-      out += `${s.slice(last, maskStart)}${maskFamily === family ? secretMarker : marker(maskFamily)}`;
+      out.push(s.slice(last, maskStart), maskFamily === family ? secretMarker : marker(maskFamily));
       last = valueEnd;
       floor = valueEnd;
       i = valueEnd;
       hit(maskFamily);
     }
-    return last === 0 ? s : out + s.slice(last);
+    if (last === 0) return s;
+    out.push(s.slice(last));
+    // Pieces joined once: appending to a string per match builds a rope the collector pays for.
+    return out.join('');
   };
 
   return {

@@ -171,7 +171,7 @@ function ibanDetector(replace: (iban: string) => string): Detector {
     keywords: [],
     features: FEATURE_IBAN_START,
     mask(s, hit) {
-      let out = '';
+      const out: string[] = [];
       let last = 0;
       IBAN_START.lastIndex = 0;
       for (let m = IBAN_START.exec(s); m !== null; m = IBAN_START.exec(s)) {
@@ -195,12 +195,14 @@ function ibanDetector(replace: (iban: string) => string): Detector {
         if (m[1]! in IBAN_LENGTHS) found = compact.length === want && ibanValid(compact) ? end : -1;
         const next = s.charCodeAt(found);
         if (found < 0 || (next >= 48 && next <= 57) || (next >= 65 && next <= 90)) continue;
-        out += `${s.slice(last, m.index)}${replace(s.slice(m.index, found).replaceAll(' ', ''))}`;
+        out.push(s.slice(last, m.index), replace(s.slice(m.index, found).replaceAll(' ', '')));
         last = found;
         IBAN_START.lastIndex = found;
         hit();
       }
-      return last === 0 ? s : out + s.slice(last);
+      if (last === 0) return s;
+      out.push(s.slice(last));
+      return out.join('');
     },
   };
 }

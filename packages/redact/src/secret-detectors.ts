@@ -39,7 +39,7 @@ const privateKey: Detector = {
   keywords: ['private key'],
   features: 0,
   mask(s, hit) {
-    let out = '';
+    const out: string[] = [];
     let last = 0;
     let from = 0;
     for (;;) {
@@ -52,12 +52,14 @@ const privateKey: Detector = {
       const bodyStart = labelEnd + 5;
       const end = s.indexOf('-----END ', bodyStart);
       const bodyEnd = end < 0 ? s.length : end;
-      out += `${s.slice(last, bodyStart)}${marker('private-key')}`;
+      out.push(s.slice(last, bodyStart), marker('private-key'));
       last = bodyEnd;
       from = Math.max(bodyEnd, from);
       hit();
     }
-    return last === 0 ? s : out + s.slice(last);
+    if (last === 0) return s;
+    out.push(s.slice(last));
+    return out.join('');
   },
 };
 
