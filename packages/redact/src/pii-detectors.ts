@@ -129,9 +129,79 @@ const emailPattern = (letter: string, flags: string) =>
     flags,
   );
 const UNICODE_LETTER = '\\p{L}\\p{N}';
-const EMAIL = emailPattern(UNICODE_LETTER, 'gu');
-const EMAIL_ASCII = emailPattern('A-Za-z0-9', 'g');
-const NON_ASCII = /[^\x00-\x7f]/;
+export const EMAIL = emailPattern(UNICODE_LETTER, 'gu');
+/** Strings the hand scanner below does not handle: non-ASCII, or URL-encoded `%40`. */
+const NEEDS_PATTERN = /[^\x00-\x7f]|%40/;
+
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** `[A-Za-z0-9._%+-]` */
+const isLocal = (c: number) => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+const isLabel = (c: number) => isAlnum(c) || c === 45;
+
+/**
+ * The same addresses as the pattern, for ASCII text, found from each `@` outwards: the local part
+ * to the left (stopping at the previous match or `@`), dot-separated labels to the right, the last
+ * label that can be a TLD ending the match. Emails are the most frequent redaction in logs; this is
+ * several times cheaper than the regex, and linear (the scans of two `@` never overlap).
+ */
+export function maskAsciiEmails(
+  s: string,
+  replace: (match: string) => string | undefined,
+  hit: () => void,
+): string {
+  const out: string[] = [];
+  let last = 0;
+  let at = s.indexOf('@');
+  while (at !== -1) {
+    let start = at;
+    while (start > last && isLocal(s.charCodeAt(start - 1))) start--;
+    // Dot-separated labels after the `@`; the match ends at the last one that can be a TLD.
+    let i = at + 1;
+    let end = -1;
+    let before = -1; // the TLD end before `end`, should `end` turn out to be an scp path
+    let labels = 0;
+    for (;;) {
+      const labelStart = i;
+      while (i < s.length && isLabel(s.charCodeAt(i))) i++;
+      if (i === labelStart || s.charCodeAt(labelStart) === 45 || s.charCodeAt(i - 1) === 45) break;
+      if (++labels >= 2 && isTld(s, labelStart, i)) {
+        before = end;
+        end = i;
+      }
+      if (s.charCodeAt(i) !== 46 || !isLabel(s.charCodeAt(i + 1))) break;
+      i++;
+    }
+    // `git@github.com:owner/repo` is an scp path, not an address.
+    if (end === i && s.charCodeAt(end) === 58 && end + 1 < s.length && !isSpace(s.charCodeAt(end + 1)))
+      end = before;
+    if (start < at && end !== -1) {
+      const replaced = replace(s.slice(start, end));
+      if (replaced !== undefined) {
+        out.push(s.slice(last, start), replaced);
+        last = end;
+        hit();
+      }
+    }
+    at = s.indexOf('@', Math.max(at + 1, last));
+  }
+  if (last === 0) return s;
+  out.push(s.slice(last));
+  return out.join('');
+}
+
+/** `[A-Za-z]{2,63}` or `xn--` and 2–59 more, between `from` and `to`. */
+function isTld(s: string, from: number, to: number): boolean {
+  const length = to - from;
+  if (length >= 6 && s.startsWith('xn--', from)) return length <= 63;
+  if (length < 2 || length > 63) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
+
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 // --- Cards -------------------------------------------------------------------------------------
 
@@ -276,9 +346,12 @@ export function piiDetectors(modes: Readonly<Record<PiiFamily, PiiMode>>, hashKe
           ? masked
           : replace(match.replace('%40', '@').toLowerCase())
         : undefined;
-    const unicode = piiDetector('email', ['@', '%40'], 0, EMAIL, replaceMatch, '@%');
-    const ascii = piiDetector('email', ['@', '%40'], 0, EMAIL_ASCII, replaceMatch, '@%');
-    detectors.push({ ...ascii, mask: (s, hit) => (NON_ASCII.test(s) ? unicode : ascii).mask(s, hit) });
+    const pattern = piiDetector('email', ['@', '%40'], 0, EMAIL, replaceMatch, '@%');
+    detectors.push({
+      ...pattern,
+      mask: (s, hit) =>
+        NEEDS_PATTERN.test(s) ? pattern.mask(s, hit) : maskAsciiEmails(s, replaceMatch, hit),
+    });
   }
   if (card) {
     const replace = piiReplacer('card', card, hashKey);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ibanValid, luhnValid } from '../src/checksums.ts';
 import { createRedactor } from '../src/index.ts';
+import { EMAIL, maskAsciiEmails } from '../src/pii-detectors.ts';
 
 const redact = createRedactor();
 const everyPii = createRedactor({
@@ -175,5 +176,45 @@ describe('IP addresses and names (opt-in)', () => {
     expect(hashing({ ssn: '123-45-6789' })).toEqual({
       ssn: expect.stringMatching(/^\[REDACTED:ssn:[0-9a-f]{12}\]$/),
     });
+  });
+});
+
+describe('email scanner', () => {
+  it('finds exactly what the pattern finds in ASCII text', () => {
+    const pieces = [
+      'a',
+      'b1',
+      'jane',
+      '.',
+      '-',
+      '_',
+      '+',
+      '@',
+      '@@',
+      ':',
+      ':x',
+      ': ',
+      ' ',
+      'com',
+      'co',
+      'example',
+      '.example',
+      '.com:o',
+      'xn--p1ai',
+      '2x',
+      'png',
+      'amazonses.com',
+      '0100018f',
+    ];
+    const mark = (match: string) => `<${match}>`;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        EMAIL.lastIndex = 0;
+        const byPattern = text.replace(EMAIL, mark);
+        expect(maskAsciiEmails(text, mark, () => {})).toBe(byPattern);
+      }),
+      { numRuns: 20000 },
+    );
   });
 });
