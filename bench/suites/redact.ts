@@ -103,8 +103,13 @@ function benignText(size: number): string {
   return lines.join('\n').slice(0, size);
 }
 const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+// Every keyword of the prefilter (each provider's prefix, in lower case as the prefilter reads them),
+// each followed by token characters: every detector runs on the same string.
 const KEYWORDS =
-  'AKIA ghp_ xoxb- sk_live_ eyJ SG. glpat- hvs. dp.pt. npm_ AIza ya29. -----BEGIN PRIVATE KEY----- Bearer password= ';
+  'akia asia abia acca a3t b3jpz2lux2 fwogzxivyxdz aqodyxdz absk bedrock-api-key- q~ azurewebsites.net aiza ya29. 1//0 gocspx- :apa91b ltai dop_v1_ v1.0- eyjhijoi hrku- fo1_ fm2_ sbp_ pscale_ dapi hvs. hvb. s. .atlasv1. pul- dp. tskey- ops_eyj a3- ghp_ gho_ ghs_ github_pat_ glpat- gldt- glrt- glcbt- gr1348941 atbb atatt3 npm_ pypi-ag rubygems_ oy2 dckr_ akcp cmvmd sgp_ clojars_ figd_ pat. sk_live_ rk_live_ whsec_ sq0atp- eaaa access_token$ shpat_ access-production- shippo_ duffel_ flwseck xox xapp- hooks.slack.com /api/webhooks/ webhook.office.com :aa sk0 ska sg. key- -us xkeysib- sk-ant- sk-proj- t3blbkfj sk-or-v1- sk- gsk_ pplx- xai- hf_ api_org_ r8_ lsv2_ sntrys_ sentry nrak- nral glc_ glsa_ eyjrijoi ssws dt0c01. pmak- lin_api_ ntn_ secret_ cfpat- sdk- api- aaaaaaaaaaaaaaaaaaaaa sk.eyj age-secret-key-1 ezak p8e- pnu_ rdme_ fio-u- ico- tk-us- eyJ Bearer password= @ -----BEGIN PRIVATE KEY-----'
+    .split(' ')
+    .map((keyword) => `${keyword}A1b2C3d4`)
+    .join(' ');
 const crafted = (size: number): [string, string][] => [
   ['token=x a[…', `token=x ${fill('a[', size - 8)}`],
   ['token a=a=…', `token ${fill('a=', size - 6)}`],

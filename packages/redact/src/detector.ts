@@ -18,6 +18,11 @@ export interface Detector {
    */
   readonly short?: string;
   /**
+   * A detector doing the work of every detector that shares it, in one pass: used instead of
+   * them when many are candidates for the same string (see GROUP_AT).
+   */
+  readonly group?: Detector;
+  /**
    * Return `s` with every hit masked; call `hit()` once per masked occurrence
    * (with a family when it differs from `family`, as the pair parser's PII names do).
    */
@@ -34,6 +39,9 @@ export const FEATURE_RUN_40 = 4;
 export const FEATURE_RUN_DOT = 8;
 /** Two upper-case letters followed by two digits (an IBAN's country code and check digits). */
 export const FEATURE_IBAN_START = 16;
+
+/** From this many candidates sharing a group, the group's single pass replaces theirs. */
+export const GROUP_AT = 6;
 
 /** Strings shorter than this are only scanned when a detector with `short` characters may match. */
 export const SHORT_STRING = 11;

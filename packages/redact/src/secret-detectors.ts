@@ -126,9 +126,9 @@ const authCredential: Detector = (() => {
   };
 })();
 
-function tokenDetector(format: TokenFormat): Detector {
+function tokenDetector(format: TokenFormat, group?: Detector): Detector {
   const start = format.alphabet ? START(format.alphabet) : '';
-  return regexDetector({
+  const detector = regexDetector({
     family: format.family,
     keywords: format.keywords,
     ...(format.features ? { features: format.features } : {}),
@@ -136,6 +136,50 @@ function tokenDetector(format: TokenFormat): Detector {
     keepFirstGroup: true,
     ...(format.accept ? { accept: format.accept } : {}),
   });
+  return group ? { ...detector, group } : detector;
+}
+
+/**
+ * The prefixed token formats as ONE pattern (an alternation, in table order), for strings where
+ * many of their keywords occur at once: one pass instead of one per format, so a hostile string
+ * holding every provider's prefix costs a few passes, not ninety. The alternatives start with their
+ * literal prefix (the engine skips positions where none can start) and capture nothing (capture
+ * groups make a large alternation several times slower); which format matched, and its kept part,
+ * is found afterwards by trying each format at the match. The look-behind on the token's alphabet
+ * is checked on the match too. Formats that start with a character class keep their own pass
+ * (`leadingClass`): without their look-behind they would not stay linear.
+ */
+function combinedTokens(formats: readonly TokenFormat[]): Detector {
+  const finder = new RegExp(
+    formats.map((format) => `(?:${format.pattern.replace(/\((?!\?)/g, '(?:')})`).join('|'),
+    'g',
+  );
+  const exact = formats.map((format) => new RegExp(format.pattern, 'y'));
+  const glued = formats.map((format) => (format.alphabet ? new RegExp(`[${format.alphabet}]`) : undefined));
+  return {
+    family: 'token',
+    keywords: [],
+    features: 0,
+    mask(s, hit) {
+      finder.lastIndex = 0;
+      return s.replace(finder, (match: string, offset: number) => {
+        for (let i = 0; i < formats.length; i++) {
+          const pattern = exact[i]!;
+          pattern.lastIndex = offset;
+          const found = pattern.exec(s);
+          if (found === null || found[0].length !== match.length) continue;
+          const format = formats[i]!;
+          // START(alphabet): not glued to a character of the token's alphabet, unless that is an escape (\n).
+          const before = offset > 0 ? s[offset - 1]! : '';
+          if (before && glued[i]?.test(before) && !(offset > 1 && s[offset - 2] === '\\')) return match;
+          if (format.accept !== undefined && !format.accept(match)) return match;
+          hit(format.family);
+          return `${found[1] ?? ''}${marker(format.family)}`;
+        }
+        return match;
+      });
+    },
+  };
 }
 
 export function secretDetectors(
@@ -146,14 +190,16 @@ export function secretDetectors(
   // Order matters: whole structures (PEM blocks, JWTs) and prefixed tokens first, bare formats
   // (features only) after them, then URLs and prose credentials, and the pair parser last: it
   // skips values the others have already masked.
-  const formats: readonly TokenFormat[] = TOKEN_FORMATS;
+  const formats = (TOKEN_FORMATS as readonly TokenFormat[]).filter((f) => enabled.has(f.family));
   const prefixed = formats.filter((f) => f.keywords.length > 0);
   const bare = formats.filter((f) => f.keywords.length === 0);
+  const groupable = prefixed.filter((f) => !f.leadingClass);
+  const group = groupable.length > 0 ? combinedTokens(groupable) : undefined;
   const all: Detector[] = [
     privateKey,
     jwt,
-    ...prefixed.map(tokenDetector),
-    ...bare.map(tokenDetector),
+    ...prefixed.map((format) => tokenDetector(format, format.leadingClass ? undefined : group)),
+    ...bare.map((format) => tokenDetector(format)),
     urlPassword,
     authCredential,
     pairDetector(keyKind, pairOptions),

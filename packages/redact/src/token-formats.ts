@@ -31,6 +31,11 @@ export interface TokenFormat {
   readonly shape: string;
   /** An extra test a match must pass (composition rules for bare formats). */
   readonly accept?: (match: string) => boolean;
+  /**
+   * The match starts with a run of a character class rather than a literal prefix: such a format
+   * needs its look-behind to stay linear, so it keeps its own pass (see secret-detectors.ts).
+   */
+  readonly leadingClass?: true;
 }
 
 const ALNUM = 'A-Za-z0-9';
@@ -53,6 +58,7 @@ export const TOKEN_FORMATS = [
   },
   {
     family: 'aws-session-token',
+    leadingClass: true,
     keywords: ['b3jpz2lux2', 'fwogzxivyxdz', 'aqodyxdz', 'aqoexample'],
     alphabet: BASE64,
     pattern: '(?:[A-Za-z0-9+/]{2,6}b3JpZ2luX2|FwoGZXIvYXdz|AQoDYXdz|AQoEXAMPLE)[A-Za-z0-9+/]{40,}={0,2}',
@@ -77,6 +83,7 @@ export const TOKEN_FORMATS = [
   },
   {
     family: 'azure-ad-client-secret',
+    leadingClass: true,
     keywords: ['q~'],
     alphabet: `${ALNUM}_~.`,
     pattern: '[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,}',
@@ -184,6 +191,7 @@ export const TOKEN_FORMATS = [
   },
   {
     family: 'terraform-cloud',
+    leadingClass: true,
     keywords: ['.atlasv1.'],
     alphabet: ALNUM,
     pattern: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}',
@@ -432,6 +440,7 @@ export const TOKEN_FORMATS = [
   },
   {
     family: 'telegram-bot-token',
+    leadingClass: true,
     keywords: [':aa'],
     alphabet: ALNUM,
     pattern: '[0-9]{8,10}:AA[A-Za-z0-9_-]{32,}',
@@ -453,6 +462,7 @@ export const TOKEN_FORMATS = [
   },
   {
     family: 'mailgun',
+    leadingClass: true,
     keywords: ['key-'],
     features: FEATURE_RUN_40,
     alphabet: ALNUM,
@@ -461,6 +471,7 @@ export const TOKEN_FORMATS = [
   },
   {
     family: 'mailchimp',
+    leadingClass: true,
     keywords: ['-us'],
     alphabet: ALNUM,
     pattern: '[a-f0-9]{32}-us[0-9]{1,2}(?![A-Za-z0-9])',
@@ -550,6 +561,7 @@ export const TOKEN_FORMATS = [
   // --- Observability and productivity -----------------------------------------------------------
   {
     family: 'sentry',
+    leadingClass: true,
     keywords: ['sntrys_', 'sntryu_', 'sentry'],
     alphabet: ALNUM,
     pattern:
@@ -559,6 +571,7 @@ export const TOKEN_FORMATS = [
   },
   {
     family: 'new-relic',
+    leadingClass: true,
     keywords: ['nrak-', 'nrii-', 'nrjs-', 'nraa-', 'nral'],
     alphabet: ALNUM,
     pattern: '(?:NR(?:AK|II|JS|AA)-[A-Za-z0-9_-]{19,}|[a-f0-9]{36}NRAL)',

@@ -6,7 +6,7 @@
  * happened in, never its siblings.
  */
 import type { BenignCache } from './benign-cache.ts';
-import { CENSOR, type Detector } from './detector.ts';
+import { CENSOR, type Detector, GROUP_AT } from './detector.ts';
 import {
   decodeBase64Record,
   decodeBase64Text,
@@ -174,9 +174,20 @@ export class Walk {
     if (prefilter === undefined) return s;
     const candidates = prefilter.candidates(s);
     let out = s;
+    let grouped: Detector | undefined; // a group already run for this string
     // The candidates array is reused by the next call: detectors never call back into the walk.
     for (let i = 0; i < candidates.length; i++) {
       const detector: Detector = candidates[i]!;
+      const group = detector.group;
+      if (group !== undefined) {
+        if (group === grouped) continue;
+        if (countGroup(candidates, group) >= GROUP_AT) {
+          grouped = group;
+          this.family = group.family;
+          out = group.mask(out, this.hit);
+          continue;
+        }
+      }
       this.family = detector.family;
       out = detector.mask(out, this.hit);
     }
@@ -560,6 +571,12 @@ export class Walk {
     }
     return out;
   }
+}
+
+function countGroup(candidates: readonly Detector[], group: Detector): number {
+  let count = 0;
+  for (const candidate of candidates) if (candidate.group === group) count++;
+  return count;
 }
 
 function readSafely(record: Record<string, unknown>, key: string): unknown {
