@@ -10,5 +10,6 @@ for (const format of TOKEN_FORMATS as readonly TokenFormat[]) {
 }
 console.log('| Family | Shape (example form, never a real value) |');
 console.log('| --- | --- |');
-for (const [family, shapes] of byFamily)
-  console.log(`| \`${family}\` | ${shapes.join('; ').replaceAll('|', '\\|')} |`);
+// `<…>` would be read as HTML by the docs site: escaped.
+const escape = (text: string) => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+for (const [family, shapes] of byFamily) console.log(`| \`${family}\` | ${escape(shapes.join('; '))} |`);
