@@ -11,5 +11,6 @@ for (const format of TOKEN_FORMATS as readonly TokenFormat[]) {
 console.log('| Family | Shape (example form, never a real value) |');
 console.log('| --- | --- |');
 // `<…>` would be read as HTML by the docs site: escaped.
-const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const escapeCell = (text: string) =>
+  text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 for (const [family, shapes] of byFamily) console.log(`| \`${family}\` | ${escapeCell(shapes.join('; '))} |`);
