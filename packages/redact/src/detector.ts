@@ -72,19 +72,22 @@ export function regexDetector(spec: {
   family: string;
   keywords: readonly string[];
   features?: number;
-  pattern: RegExp;
+  /** The global regex, or its source: compiled on first use (most formats never meet a string, and cold start counts). */
+  pattern: RegExp | string;
   keepFirstGroup?: boolean;
   accept?: (match: string) => boolean;
   short?: string;
 }): Detector {
-  const { family, pattern, keepFirstGroup = false, accept } = spec;
+  const { family, keepFirstGroup = false, accept } = spec;
   const masked = marker(family);
+  let pattern = spec.pattern;
   return {
     family,
     keywords: spec.keywords,
     features: spec.features ?? 0,
     ...(spec.short !== undefined ? { short: spec.short } : {}),
     mask(s, hit) {
+      if (typeof pattern === 'string') pattern = new RegExp(pattern, 'g');
       pattern.lastIndex = 0;
       return s.replace(pattern, (match: string, first: unknown) => {
         if (accept !== undefined && !accept(match)) return match;

@@ -132,7 +132,7 @@ function tokenDetector(format: TokenFormat, group?: Detector): Detector {
     family: format.family,
     keywords: format.keywords,
     ...(format.features ? { features: format.features } : {}),
-    pattern: new RegExp(`${start}${format.pattern}`, 'g'),
+    pattern: `${start}${format.pattern}`,
     keepFirstGroup: true,
     ...(format.accept ? { accept: format.accept } : {}),
   });
@@ -150,17 +150,23 @@ function tokenDetector(format: TokenFormat, group?: Detector): Detector {
  * (`leadingClass`): without their look-behind they would not stay linear.
  */
 function combinedTokens(formats: readonly TokenFormat[]): Detector {
-  const finder = new RegExp(
-    formats.map((format) => `(?:${format.pattern.replace(/\((?!\?)/g, '(?:')})`).join('|'),
-    'g',
-  );
-  const exact = formats.map((format) => new RegExp(format.pattern, 'y'));
-  const glued = formats.map((format) => (format.alphabet ? new RegExp(`[${format.alphabet}]`) : undefined));
+  // Compiled on first use: only hostile or unusual strings ever need it.
+  let compiled: { finder: RegExp; exact: RegExp[]; glued: (RegExp | undefined)[] } | undefined;
+  const compile = () => ({
+    finder: new RegExp(
+      formats.map((format) => `(?:${format.pattern.replace(/\((?!\?)/g, '(?:')})`).join('|'),
+      'g',
+    ),
+    exact: formats.map((format) => new RegExp(format.pattern, 'y')),
+    glued: formats.map((format) => (format.alphabet ? new RegExp(`[${format.alphabet}]`) : undefined)),
+  });
   return {
     family: 'token',
     keywords: [],
     features: 0,
     mask(s, hit) {
+      compiled ??= compile();
+      const { finder, exact, glued } = compiled;
       finder.lastIndex = 0;
       return s.replace(finder, (match: string, offset: number) => {
         for (let i = 0; i < formats.length; i++) {
