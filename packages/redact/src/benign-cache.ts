@@ -10,7 +10,7 @@
  */
 const MAX_ENTRIES = 4096;
 /** Short strings are cheaper to scan than to look up; very long ones are not worth keeping. */
-const MIN_LENGTH = 24;
+const MIN_LENGTH = 12;
 const MAX_LENGTH = 2048;
 
 export class BenignCache {
