@@ -105,12 +105,14 @@ function isMailbox(address: string): boolean {
     at = address.indexOf('%40');
     domainStart = at + 3;
   }
-  const tld = address.slice(address.lastIndexOf('.') + 1).toLowerCase();
-  if (FILE_EXTENSIONS.has(tld)) return false;
+  // File extensions are 2–4 letters: only those TLDs are looked up.
+  const dot = address.lastIndexOf('.');
+  if (address.length - dot <= 5 && FILE_EXTENSIONS.has(address.slice(dot + 1).toLowerCase())) return false;
   const first = address.charCodeAt(domainStart);
   if (first >= 48 && first <= 57 && RETINA.test(address.slice(domainStart))) return false;
   if (at >= 32 && MESSAGE_ID_LOCAL.test(address.slice(0, at))) return false;
-  return !/amazonses\.com$/i.test(address);
+  const ses = address.length - 13;
+  return !(ses > at && (address.charCodeAt(ses) | 32) === 97 && /amazonses\.com$/i.test(address));
 }
 
 const RETINA = /^\d+(?:\.\d+)?x\./;
@@ -123,7 +125,7 @@ const emailPattern = (letter: string, flags: string) =>
   new RegExp(
     `(?<![${letter}._%+-])[${letter}._%+-]+(?:@|%40)` +
       `(?:[${letter}](?:[${letter}-]{0,61}[${letter}])?\\.)+` +
-      `(?:${letter === UNICODE_LETTER ? '\\p{L}' : '[A-Za-z]'}{2,63}|xn--[A-Za-z0-9-]{2,59})` +
+      `(?:${letter === UNICODE_LETTER ? '\\p{L}' : '[A-Za-z]'}{2,63}|xn--[A-Za-z0-9-]{1,58}[A-Za-z0-9])` +
       // `git@github.com:owner/repo` is an scp path, not an address.
       `(?![${letter}-]|:[^\\s])`,
     flags,
@@ -155,6 +157,8 @@ export function maskAsciiEmails(
   while (at !== -1) {
     let start = at;
     while (start > last && isLocal(s.charCodeAt(start - 1))) start--;
+    // Stopped by the previous match rather than a delimiter: glued to it, not an address of its own.
+    if (start > 0 && isLocal(s.charCodeAt(start - 1))) start = at;
     // Dot-separated labels after the `@`; the match ends at the last one that can be a TLD.
     let i = at + 1;
     let end = -1;
