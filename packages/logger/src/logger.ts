@@ -6,6 +6,7 @@ import type {
 } from '@aws-lambda-powertools/logger/types';
 import { SentinelConfigError } from '@lambda-sentinel/core';
 import { createRedactor, type Redactor, type RedactorOptions } from '@lambda-sentinel/redact';
+import { ownOutput } from './console-redaction.ts';
 import { RedactingLogFormatter } from './formatter.ts';
 
 /** The redactor's options (`keys`, `allowKeys`, `paths`, `detectors`, `pii`, limits...). */
@@ -25,10 +26,15 @@ export type LogLevelName = keyof typeof LogLevelThreshold;
  */
 export class RedactingLogger extends Logger {
   readonly redactor: Redactor;
+  /** The redactor's options, so the same rules can be built for console output (no length limit). */
+  readonly redactOptions: RedactOptions | undefined;
 
-  constructor(options: LoggerOptions = {}, inheritedRedactor?: Redactor) {
+  constructor(
+    options: LoggerOptions = {},
+    inherited?: { redactor: Redactor; options: RedactOptions | undefined },
+  ) {
     const { redact, ...powertoolsOptions } = validateLoggerOptions(options);
-    const redactor = redact !== undefined || !inheritedRedactor ? createRedactor(redact) : inheritedRedactor;
+    const redactor = redact !== undefined || !inherited ? createRedactor(redact) : inherited.redactor;
     // The formatter is built before super() so that even the lines Powertools
     // prints while constructing (warnings, sampling notice) are redacted.
     super({
@@ -36,11 +42,17 @@ export class RedactingLogger extends Logger {
       logFormatter: redactingFormatter(powertoolsOptions, redactor),
     } as ConstructorOptions);
     this.redactor = redactor;
+    this.redactOptions = redact ?? inherited?.options;
   }
 
   /** Used by Powertools' `createChild()`; keeps children redacting with the same rules. */
   protected override createLogger(options?: ConstructorOptions): Logger {
-    return new RedactingLogger(options, this.redactor);
+    return new RedactingLogger(options, { redactor: this.redactor, options: this.redactOptions });
+  }
+
+  /** Every line is already redacted by the formatter: `redactConsole` must not redact it again. */
+  protected override printLog(...args: Parameters<Logger['printLog']>): void {
+    ownOutput(() => super.printLog(...args));
   }
 
   /**

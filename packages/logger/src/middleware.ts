@@ -4,7 +4,9 @@ import {
   type SecurityEvent,
   SentinelConfigError,
 } from '@lambda-sentinel/core';
+import { createRedactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
+import { consoleRedaction, ownOutput } from './console-redaction.ts';
 import { RedactingLogger } from './logger.ts';
 
 /**
@@ -29,6 +31,13 @@ export interface RedactedLoggingOptions {
   clearState?: boolean;
   /** On an unhandled error, print the buffered logs before the error line (else they are dropped). */
   flushBufferOnUncaughtError?: boolean;
+  /**
+   * Redact what the handler writes itself during an invocation: `console.log/info/warn/error/
+   * debug/trace/dir` and direct `process.stdout.write` / `process.stderr.write`, with the
+   * logger's rules (no length limit). The logger's own lines are not processed twice. Default
+   * false here; `sentinel()` turns it on.
+   */
+  redactConsole?: boolean;
 }
 
 export const EVENT_MESSAGE = 'Lambda invocation event';
@@ -52,6 +61,13 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     flushBufferOnUncaughtError = false,
   } = validateOptions(options);
   const resetKeys = options.resetKeys === true || options.clearState === true;
+  // Same rules as the logger, but console output is never cut to maxStringLength.
+  const consoleHook =
+    options.redactConsole === true
+      ? consoleRedaction(
+          createRedactor({ ...logger.redactOptions, maxStringLength: Number.POSITIVE_INFINITY }),
+        )
+      : undefined;
   // Keyed by invocation state, so concurrent invocations never share it; a
   // WeakSet lets finished invocations be collected.
   const reported = new WeakSet<InvocationState>();
@@ -76,6 +92,7 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
   const before = (request: Request): void => {
     safely('before', () => {
       invocationState(request);
+      consoleHook?.enter(request);
       // Lets Powertools middlewares that return early (idempotency, ...) reset our keys.
       if (resetKeys) request.internal = { ...request.internal, [POWERTOOLS_LOGGER_KEY]: cleanUp };
     });
@@ -122,6 +139,7 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
       logger.clearBuffer();
       cleanUp();
     });
+    if (consoleHook) safely('redactConsole', () => consoleHook.exit(request));
   };
 
   return {
@@ -169,13 +187,15 @@ function reportFailure(step: string, error: unknown): void {
   // Never the error's message: it may hold the very data we failed to redact.
   const name = error instanceof Error ? error.name : typeof error;
   try {
-    process.stderr.write(
-      `${JSON.stringify({
-        level: 'WARN',
-        message: 'lambda-sentinel redactedLogging failed; the handler is unaffected',
-        step,
-        error_name: name,
-      })}\n`,
+    ownOutput(() =>
+      process.stderr.write(
+        `${JSON.stringify({
+          level: 'WARN',
+          message: 'lambda-sentinel redactedLogging failed; the handler is unaffected',
+          step,
+          error_name: name,
+        })}\n`,
+      ),
     );
   } catch {
     // Nothing left to report to.
@@ -198,6 +218,7 @@ function validateOptions(options: RedactedLoggingOptions): RedactedLoggingOption
     'resetKeys',
     'clearState',
     'flushBufferOnUncaughtError',
+    'redactConsole',
   ] as const) {
     const value = options[flag];
     if (value !== undefined && typeof value !== 'boolean') {

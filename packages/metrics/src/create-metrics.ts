@@ -1,5 +1,6 @@
 import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
 import { functionIdentity, SentinelConfigError } from '@lambda-sentinel/core';
+import { createRedactor, type RedactorOptions } from '@lambda-sentinel/redact';
 import { dimensionValueProblem, namespaceProblem } from './emf-rules.ts';
 import { SentinelMetrics } from './sentinel-metrics.ts';
 
@@ -18,9 +19,11 @@ export interface CreateMetricsOptions {
   logger?: MetricsOptions['logger'];
   /** Read instead of `process.env` (tests). */
   env?: Record<string, string | undefined>;
+  /** Redaction rules for metadata and dimension values (as `createRedactor()` takes). Default: the defaults. */
+  redact?: RedactorOptions;
 }
 
-const KNOWN_OPTIONS = new Set(['namespace', 'serviceName', 'environment', 'tags', 'logger', 'env']);
+const KNOWN_OPTIONS = new Set(['namespace', 'serviceName', 'environment', 'tags', 'logger', 'env', 'redact']);
 
 /**
  * A Powertools `Metrics` with the namespace and service resolved like the
@@ -51,9 +54,14 @@ export function createMetrics(options: CreateMetricsOptions = {}): SentinelMetri
     const issue = dimensionValueProblem(environment);
     if (issue) throw new SentinelConfigError('environment', `becomes a dimension, which ${issue}`);
   }
+  const { redact } = options;
+  if (redact !== undefined && (redact === null || typeof redact !== 'object' || Array.isArray(redact))) {
+    throw new SentinelConfigError('redact', 'must be an object of redactor options');
+  }
   return new SentinelMetrics({
     namespace,
     serviceName: identity.service,
+    redactor: createRedactor(redact),
     ...(environment !== undefined ? { defaultDimensions: { environment } } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -2,9 +2,11 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecurityEvent } from '@lambda-sentinel/core';
 import { invocationState, recordSecurityEvent, SentinelConfigError } from '@lambda-sentinel/core';
+import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type Budgets, compileBudgets, overruns } from './budgets.ts';
 import { EventLoopMonitor, type LoopWindow } from './event-loop-monitor.ts';
+import { SentinelMetrics } from './sentinel-metrics.ts';
 
 export interface EmfMetricsOptions {
   /** Where metrics go: a Powertools `Metrics`, ideally from `createMetrics()`. */
@@ -126,12 +128,15 @@ function countByType(events: readonly SecurityEvent[]): Map<string, number> {
   return counts;
 }
 
-function defaultReporter(): (error: unknown) => void {
+function defaultReporter(redactor: Redactor): (error: unknown) => void {
   let reported = false;
   return (error) => {
     if (reported) return;
     reported = true;
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // An error's text can quote what it failed on: it is redacted like any line (rule 4).
+    const detail = redactor.redactString(
+      error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    );
     process.stderr.write(
       `${JSON.stringify({ level: 'WARN', message: 'emfMetrics: metrics could not be published; the handler result is unaffected', error: detail })}\n`,
     );
@@ -154,7 +159,10 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
   const limits = compileBudgets(options.budgets);
   const margin = options.publishBeforeTimeoutMs ?? 500;
   const loopMonitor = new EventLoopMonitor(options.eventLoopSampleMs ?? 5);
-  const report = options.onFailure ?? defaultReporter();
+  // The metrics' own redactor when it has one (same rules), else the defaults.
+  const report =
+    options.onFailure ??
+    defaultReporter(options.metrics instanceof SentinelMetrics ? options.metrics.redactor : createRedactor());
   // A key per middleware instance, so two instances never share a slot.
   const key = Symbol('@lambda-sentinel/metrics');
   // The invocations this middleware is measuring now (more than one only on

@@ -5,6 +5,8 @@ import type {
   MetricsOptions,
   MetricUnit,
 } from '@aws-lambda-powertools/metrics/types';
+import { countRedactions } from '@lambda-sentinel/core';
+import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import {
   dimensionNameProblem,
   dimensionValueProblem,
@@ -26,6 +28,8 @@ export interface SentinelMetricsOptions extends MetricsOptions {
   namespace: string;
   /** Resolved service name. */
   serviceName: string;
+  /** Redacts metadata and dimension values (rule 4). Default: `createRedactor()`. */
+  redactor?: Redactor;
 }
 
 interface SentinelSettings {
@@ -33,6 +37,26 @@ interface SentinelSettings {
   serviceName: string;
   logger: WarnLogger;
   defaults: Dimensions;
+  redactor: Redactor;
+}
+
+/**
+ * A metadata or dimension value as it may be printed: the key rules see its
+ * name (`addMetadata('token', …)`), the detectors its text. Redactions count
+ * toward the current invocation's summary.
+ */
+function redactedValue(redactor: Redactor, name: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const { value: out, counts } = redactor.withCounts({ [name]: value });
+  countRedactions(counts);
+  return (out as Record<string, unknown>)[name];
+}
+
+function redactDimensions(redactor: Redactor, dimensions: Dimensions | undefined): Dimensions {
+  const out: Dimensions = {};
+  for (const [name, value] of Object.entries(dimensions ?? {}))
+    out[name] = redactedValue(redactor, name, value) as string;
+  return out;
 }
 
 function keepValidDimensions(dimensions: Dimensions, logger: WarnLogger): Dimensions {
@@ -61,15 +85,22 @@ export class SentinelMetrics extends Metrics {
   declare private sentinel: SentinelSettings | undefined;
 
   constructor(options: SentinelMetricsOptions) {
+    const { redactor = createRedactor(), ...metricsOptions } = options;
     const logger: WarnLogger = options.logger ?? consoleLogger;
-    const extra = keepValidDimensions(options.defaultDimensions ?? {}, logger);
-    super({ ...options, defaultDimensions: extra });
+    const extra = keepValidDimensions(redactDimensions(redactor, options.defaultDimensions), logger);
+    super({ ...metricsOptions, defaultDimensions: extra });
     this.sentinel = {
       namespace: options.namespace,
       serviceName: options.serviceName,
       logger,
       defaults: { service: options.serviceName, ...extra },
+      redactor,
     };
+  }
+
+  /** The redactor metadata and dimension values pass through. */
+  get redactor(): Redactor {
+    return this.settings().redactor;
   }
 
   override addMetric(name: string, unit: MetricUnit, value: number, resolution?: MetricResolution): this {
@@ -83,6 +114,7 @@ export class SentinelMetrics extends Metrics {
   }
 
   override addDimension(name: string, value: string): this {
+    if (this.sentinel) value = redactedValue(this.sentinel.redactor, name, value) as string;
     const problem = dimensionNameProblem(name) ?? dimensionValueProblem(value);
     if (problem) {
       this.logger().warn(`Dimension ${JSON.stringify(String(name).slice(0, 60))} dropped: ${problem}`);
@@ -92,14 +124,18 @@ export class SentinelMetrics extends Metrics {
   }
 
   override addDimensions(dimensions: Dimensions): this {
-    return super.addDimensions(keepValidDimensions(dimensions, this.logger()));
+    const redacted = this.sentinel ? redactDimensions(this.sentinel.redactor, dimensions) : dimensions;
+    return super.addDimensions(keepValidDimensions(redacted, this.logger()));
   }
 
   override setDefaultDimensions(dimensions: Dimensions): this {
     // Powertools' constructor calls this before `sentinel` exists; the
     // constructor has already filtered what it passes.
     if (!this.sentinel) return super.setDefaultDimensions(dimensions);
-    const kept = keepValidDimensions(dimensions, this.sentinel.logger);
+    const kept = keepValidDimensions(
+      redactDimensions(this.sentinel.redactor, dimensions),
+      this.sentinel.logger,
+    );
     super.setDefaultDimensions(kept);
     this.sentinel.defaults = { ...this.sentinel.defaults, ...kept };
     return this;
@@ -116,7 +152,8 @@ export class SentinelMetrics extends Metrics {
         `addMetadata(${JSON.stringify(key)}): key must be a non-empty string other than "${RESERVED_KEY}"`,
       );
     }
-    return super.addMetadata(key, value);
+    const redactor = this.sentinel?.redactor;
+    return super.addMetadata(key, redactor ? (redactedValue(redactor, key, value) as string) : value);
   }
 
   /** A child that publishes on every `addMetric`, validated like its parent. */
@@ -129,6 +166,7 @@ export class SentinelMetrics extends Metrics {
       defaultDimensions: extra,
       singleMetric: true,
       logger: settings.logger as NonNullable<MetricsOptions['logger']>,
+      redactor: settings.redactor,
     });
   }
 

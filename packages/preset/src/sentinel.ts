@@ -38,6 +38,11 @@ export interface SentinelOptions {
    * logger's rules are fixed when it is created.
    */
   redact?: RedactOptions;
+  /**
+   * Redact what the handler writes itself (`console.*`, `process.stdout/stderr.write`) during an
+   * invocation, with the same rules. Default true; `false` leaves that output as it is.
+   */
+  redactConsole?: boolean;
   /** Per-invocation budgets; exceeding one records a `budget_exceeded` security event. */
   budgets?: Budgets;
   /** Ownership tags (`owner`, `environment`, `lifecycle`...); `SENTINEL_TAGS` supplies the rest. */
@@ -88,6 +93,7 @@ const KNOWN = new Set([
   'logEvent',
   'logResponse',
   'redact',
+  'redactConsole',
   'budgets',
   'tags',
   'tracing',
@@ -133,7 +139,12 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
       ...(options.redact ? { redact: options.redact } : {}),
     });
   const metrics =
-    options.metrics ?? createMetrics({ ...(serviceName ? { serviceName } : {}), ...(tags ? { tags } : {}) });
+    options.metrics ??
+    createMetrics({
+      ...(serviceName ? { serviceName } : {}),
+      ...(tags ? { tags } : {}),
+      ...(options.redact ? { redact: options.redact } : {}),
+    });
   const redactor = createRedactor(options.redact);
 
   const middlewares: MiddlewareObj[] = [
@@ -141,6 +152,7 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
       logger,
       ...(options.logEvent !== undefined ? { logEvent: options.logEvent } : {}),
       ...(options.logResponse !== undefined ? { logResponse: options.logResponse } : {}),
+      redactConsole: options.redactConsole ?? true,
     }),
     emfMetrics({ metrics, ...(options.budgets ? { budgets: options.budgets } : {}) }),
     renamingOption('backend', 'tracing', () =>

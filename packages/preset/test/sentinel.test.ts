@@ -270,6 +270,21 @@ describe('sentinel() options reach their middlewares', () => {
       delete process.env.SENTINEL_TRACING;
     }
   });
+
+  it("redacts the handler's own console output by default; redactConsole: false opts out", async () => {
+    const secret = `ghp_${'Q7xK9pLm2'.repeat(4)}`;
+    const outputOf = async (extra: Record<string, unknown>) => {
+      const handler = middy(async () => {
+        console.log(`deploying with ${secret}`);
+        process.stdout.write(`password=${secret}\n`);
+        return { statusCode: 200, body: '' };
+      }).use(sentinel({ serviceName: 'orders', allow, ...extra }));
+      const { lines } = await captureOutput(() => invoke(handler, fixtures.apigatewayRest(API), opts()));
+      return lines.join('\n');
+    };
+    expect(await outputOf({})).not.toContain(secret);
+    expect(await outputOf({ redactConsole: false })).toContain(secret);
+  });
 });
 
 describe('sentinel() construction', () => {

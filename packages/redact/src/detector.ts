@@ -1,13 +1,50 @@
-/** A value detector: finds one kind of secret inside any string and masks only that part. */
+/**
+ * A value detector finds one kind of secret inside any string and masks only
+ * that part. Detectors never scan on their own: the prefilter (prefilter.ts)
+ * reads each string once and hands a detector only the strings that contain
+ * one of its keywords or text features, so a string with none costs no regex.
+ */
 export interface Detector {
+  /** The family counted and shown in the marker (`[REDACTED:<family>]`). */
   readonly family: string;
-  /** Text features (TEXT_* bits) of which every hit has at least one: most strings are ruled out by one scan. */
-  readonly needs: number;
-  /** Cheap test (a substring check) so the regex only runs on strings that could match. */
-  readonly mayContain: (s: string) => boolean;
-  /** Return `s` with every hit masked; call `hit()` once per masked occurrence. */
-  readonly mask: (s: string, hit: () => void) => string;
+  /** Lower-case substrings of which every hit contains one (matched case-insensitively, look-alikes folded). */
+  readonly keywords: readonly string[];
+  /** Text features (FEATURE_* bits) that also make the detector a candidate, for formats with no keyword. */
+  readonly features: number;
+  /**
+   * For detectors that can match a string shorter than SHORT_STRING: characters one of which such
+   * a match always contains (`'=:'` for pairs, `'@%'` for emails), or `''` when there are none
+   * (phone numbers). Absent: the detector never matches a short string.
+   */
+  readonly short?: string;
+  /**
+   * A detector doing the work of every detector that shares it, in one pass: used instead of
+   * them when many are candidates for the same string (see GROUP_AT).
+   */
+  readonly group?: Detector;
+  /**
+   * Return `s` with every hit masked; call `hit()` once per masked occurrence
+   * (with a family when it differs from `family`, as the pair parser's PII names do).
+   */
+  readonly mask: (s: string, hit: (family?: string) => void) => string;
 }
+
+/** At least 8 ASCII digits in the string (phones, IBANs, SSNs). */
+export const FEATURE_DIGITS_8 = 1;
+/** 13+ digits in a row, single spaces or dashes allowed between groups (card numbers). */
+export const FEATURE_CARD_RUN = 2;
+/** A run of 40+ token characters `[A-Za-z0-9+/_-]` (bare AWS secret keys, Azure storage keys). */
+export const FEATURE_RUN_40 = 4;
+/** A run of 23+ token characters ended by a dot (Discord bot tokens). */
+export const FEATURE_RUN_DOT = 8;
+/** Two upper-case letters followed by two digits (an IBAN's country code and check digits). */
+export const FEATURE_IBAN_START = 16;
+
+/** From this many candidates sharing a group, the group's single pass replaces theirs. */
+export const GROUP_AT = 6;
+
+/** Strings shorter than this are only scanned when a detector with `short` characters may match. */
+export const SHORT_STRING = 11;
 
 /** Inline marker for a masked part of a longer string. Consumers must not depend on its exact text. */
 export const marker = (family: string): string => `[REDACTED:${family}]`;
@@ -17,112 +54,46 @@ export const CENSOR = '[REDACTED]';
 
 export const isMarked = (s: string): boolean => s.startsWith('[REDACTED');
 
-/** Build a detector from one global regex and a replacer that may decline (return the match unchanged). */
-export function regexDetector(
-  family: string,
-  needs: number,
-  mayContain: (s: string) => boolean,
-  pattern: RegExp,
-  replace: (match: string, groups: string[]) => string,
-): Detector {
+/**
+ * Regex look-behind: not glued to a preceding character of the token's own
+ * alphabet, except that an escape like \\n (JSON-encoded text) does not count.
+ * Besides precision this keeps every pattern linear: inside a run of the
+ * token's alphabet only the run's first character can start a match, so a
+ * hostile run is scanned once, not once per position.
+ */
+export const START = (alphabet: string): string => `(?<!(?<!\\\\)[${alphabet}])`;
+
+/**
+ * Build a detector from one global regex. With `keepFirstGroup`, the first
+ * capture group (a URL's host and path, a scheme word) stays readable and only
+ * the rest is masked. `accept` may decline a match (a checksum, a composition rule).
+ */
+export function regexDetector(spec: {
+  family: string;
+  keywords: readonly string[];
+  features?: number;
+  /** The global regex, or its source: compiled on first use (most formats never meet a string, and cold start counts). */
+  pattern: RegExp | string;
+  keepFirstGroup?: boolean;
+  accept?: (match: string) => boolean;
+  short?: string;
+}): Detector {
+  const { family, keepFirstGroup = false, accept } = spec;
+  const masked = marker(family);
+  let pattern = spec.pattern;
   return {
     family,
-    needs,
-    mayContain,
+    keywords: spec.keywords,
+    features: spec.features ?? 0,
+    ...(spec.short !== undefined ? { short: spec.short } : {}),
     mask(s, hit) {
+      if (typeof pattern === 'string') pattern = new RegExp(pattern, 'g');
       pattern.lastIndex = 0;
-      return s.replace(pattern, (match: string, ...rest: unknown[]) => {
-        // rest = [...capture groups, offset, whole string] (no named groups are used).
-        const groups = rest.slice(0, -2).map((g) => (typeof g === 'string' ? g : ''));
-        const replaced = replace(match, groups);
-        if (replaced !== match) hit();
-        return replaced;
+      return s.replace(pattern, (match: string, first: unknown) => {
+        if (accept !== undefined && !accept(match)) return match;
+        hit();
+        return keepFirstGroup && typeof first === 'string' ? `${first}${masked}` : masked;
       });
     },
   };
-}
-
-/** Regex lookbehind: not glued to a preceding word char, except that an escape like \\n (JSON-encoded text) does not count. */
-export const START = (wordChars: string): string => `(?<!(?<!\\\\)[${wordChars}])`;
-
-export const TEXT_DIGITS_8 = 1;
-export const TEXT_DIGITS_13 = 2;
-export const TEXT_AT = 4; // @
-export const TEXT_PERCENT = 8; // %40
-export const TEXT_PAIR = 16; // = or :
-export const TEXT_SCHEME = 32; // :/
-export const TEXT_UNDERSCORE = 64; // gh*_, github_pat_
-export const TEXT_J = 128; // eyJ
-export const TEXT_I = 256; // AKIA, ASIA
-export const TEXT_K = 512; // PRIVATE KEY
-export const TEXT_B = 1024; // bearer, basic
-export const TEXT_X = 2048; // xox
-export const TEXT_DOT = 4096; // IPv4
-
-/**
- * One pass over the characters that tell which detectors could fire at all.
- * Cheaper than a dozen substring searches or one big alternation regex, and
- * zero for most identifiers, dates and sentences.
- */
-export function textFeatures(s: string): number {
-  let features = 0;
-  let digits = 0;
-  // Digits in a run where single spaces or dashes may separate groups (4111 1111-…), as cards are
-  // written; a date like 2024-05-01T12:00:00 breaks the run at the T.
-  let run = 0;
-  let separated = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      if (++run >= 13) features |= TEXT_DIGITS_13;
-      separated = false;
-      continue;
-    }
-    if ((c === 32 || c === 45) && !separated && run > 0) {
-      separated = true;
-    } else {
-      run = 0;
-      separated = false;
-    }
-    if (c >= 97 && c <= 122) {
-      if (c === 98) features |= TEXT_B;
-      else if (c === 120) features |= TEXT_X;
-    } else {
-      switch (c) {
-        case 64:
-          features |= TEXT_AT;
-          break;
-        case 37:
-          features |= TEXT_PERCENT;
-          break;
-        case 61:
-          features |= TEXT_PAIR;
-          break;
-        case 58:
-          features |= s.charCodeAt(i + 1) === 47 ? TEXT_PAIR | TEXT_SCHEME : TEXT_PAIR;
-          break;
-        case 95:
-          features |= TEXT_UNDERSCORE;
-          break;
-        case 46:
-          features |= TEXT_DOT;
-          break;
-        case 74:
-          features |= TEXT_J;
-          break;
-        case 73:
-          features |= TEXT_I;
-          break;
-        case 75:
-          features |= TEXT_K;
-          break;
-        case 66:
-          features |= TEXT_B;
-          break;
-      }
-    }
-  }
-  if (digits >= 8) features |= TEXT_DIGITS_8;
-  return features;
 }

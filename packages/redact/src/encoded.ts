@@ -63,3 +63,31 @@ export function decodeBase64Text(s: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Fields that carry base64 record data with no flag saying so: Kinesis and
+ * Firehose `data`, Kafka `key`/`value`, SQS `body` and SNS `Message` sent
+ * base64-encoded by their producers. Compared in lower case.
+ */
+export const BASE64_FIELDS: ReadonlySet<string> = new Set([
+  'data',
+  'value',
+  'key',
+  'body',
+  'message',
+  'payload',
+]);
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+// Text: no control characters but tab and line breaks, and no U+FFFD (a lossy decode).
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
+
+/**
+ * The text a base64 record field holds, or undefined when it is not base64
+ * (too short, wrong alphabet or length) or decodes to binary. Binary stays as it is.
+ */
+export function decodeBase64Record(s: string): string | undefined {
+  if (s.length < 12 || s.length % 4 !== 0 || !BASE64.test(s)) return undefined;
+  const text = decodeBase64Text(s);
+  return text === undefined || text === '' || NOT_TEXT.test(text) ? undefined : text;
+}

@@ -11,7 +11,10 @@ export interface RedactorOptions {
   paths?: readonly string[];
   /** Secret value detectors: `false` turns all off, or `{ jwt: false, ... }` turns some off. Default all on. */
   detectors?: boolean | Partial<Record<SecretDetectorFamily, boolean>>;
-  /** Personal data: `false` turns all off. Default `{ email: 'mask', card: 'mask', ip: false, phone: false }`. */
+  /**
+   * Personal data: `false` turns all off, or per family `'mask' | 'hash' | false`. Default: `email`,
+   * `card`, `iban` and `ssn` masked; `phone`, `ip` and `name` (person names under name keys) off.
+   */
   pii?: false | Partial<Record<PiiFamily, PiiMode>>;
   /** Key for `'hash'` mode (HMAC-SHA256). Default: random per process. Set it to correlate across processes. */
   hashKey?: string;
@@ -31,7 +34,7 @@ export interface ResolvedOptions {
   readonly keys: ReadonlyArray<string | RegExp>;
   readonly allowKeys: ReadonlyArray<string | RegExp>;
   readonly paths: readonly string[];
-  readonly detectors: ReadonlySet<SecretDetectorFamily>;
+  readonly detectors: ReadonlySet<string>;
   readonly pii: Readonly<Record<PiiFamily, PiiMode>>;
   readonly hashKey: string | undefined;
   readonly parseEncoded: boolean;
@@ -41,7 +44,15 @@ export interface ResolvedOptions {
   readonly maxTotalSize: number;
 }
 
-const DEFAULT_PII: Record<PiiFamily, PiiMode> = { email: 'mask', card: 'mask', ip: false, phone: false };
+const DEFAULT_PII: Record<PiiFamily, PiiMode> = {
+  email: 'mask',
+  card: 'mask',
+  iban: 'mask',
+  ssn: 'mask',
+  phone: false,
+  ip: false,
+  name: false,
+};
 const KNOWN_OPTIONS = new Set([
   'keys',
   'allowKeys',
@@ -83,11 +94,11 @@ function limit(option: string, value: unknown, fallback: number): number {
   return value;
 }
 
-function resolveDetectors(value: unknown): Set<SecretDetectorFamily> {
+function resolveDetectors(value: unknown): Set<string> {
   if (value === undefined || value === true) return new Set(SECRET_DETECTOR_FAMILIES);
   if (value === false) return new Set();
   if (!isPlainObject(value)) throw new SentinelConfigError('detectors', 'must be a boolean or an object');
-  const enabled = new Set<SecretDetectorFamily>(SECRET_DETECTOR_FAMILIES);
+  const enabled = new Set<string>(SECRET_DETECTOR_FAMILIES);
   for (const [name, on] of Object.entries(value)) {
     if (!(SECRET_DETECTOR_FAMILIES as readonly string[]).includes(name)) {
       throw new SentinelConfigError(
@@ -97,14 +108,15 @@ function resolveDetectors(value: unknown): Set<SecretDetectorFamily> {
     }
     if (typeof on !== 'boolean')
       throw new SentinelConfigError('detectors', `"${name}" must be true or false`);
-    if (!on) enabled.delete(name as SecretDetectorFamily);
+    if (!on) enabled.delete(name);
   }
   return enabled;
 }
 
 function resolvePii(value: unknown): Record<PiiFamily, PiiMode> {
   if (value === undefined) return { ...DEFAULT_PII };
-  if (value === false) return { email: false, card: false, ip: false, phone: false };
+  if (value === false)
+    return Object.fromEntries(PII_FAMILIES.map((f) => [f, false])) as Record<PiiFamily, PiiMode>;
   if (!isPlainObject(value)) throw new SentinelConfigError('pii', 'must be false or an object');
   const modes = { ...DEFAULT_PII };
   for (const [name, mode] of Object.entries(value)) {

@@ -1,20 +1,23 @@
+import { BenignCache } from './benign-cache.ts';
 import type { Detector } from './detector.ts';
-import { compileKeyRules } from './key-rules.ts';
+import { BASE64_FIELDS } from './encoded.ts';
+import { compileKeyRules, type KeyMatcher } from './key-rules.ts';
 import { type RedactorOptions, resolveOptions } from './options.ts';
 import { compilePaths, NO_STATES } from './paths.ts';
-import { piiDetectors } from './pii-detectors.ts';
+import { piiDetectors, piiReplacer } from './pii-detectors.ts';
+import { compilePrefilter, type Prefilter } from './prefilter.ts';
 import { secretDetectors } from './secret-detectors.ts';
-import { type Compiled, type KeyInfo, UNREADABLE, Walk } from './walk.ts';
+import { type Compiled, type KeyInfo, PLAIN_KEY, UNREADABLE, Walk } from './walk.ts';
 
 export interface RedactionResult {
-  /** The redacted deep copy. */
+  /** The redacted copy. */
   value: unknown;
   /** How many things were redacted, by rule family ('key', 'path', 'jwt', 'email', ...). Never the values. */
   counts: Record<string, number>;
 }
 
 export interface Redactor {
-  /** A redacted deep copy of `value`. Never mutates it, never throws. */
+  /** A redacted copy of `value`. Never mutates it, never throws. */
   (value: unknown): unknown;
   /** The copy plus what was redacted, counted by rule family. */
   withCounts(value: unknown): RedactionResult;
@@ -23,22 +26,26 @@ export interface Redactor {
 }
 
 const KEY_CACHE_LIMIT = 5000;
-const NOT_SECRET: KeyInfo = { secret: false, masked: undefined, families: [] };
-const SECRET: KeyInfo = { secret: true, masked: undefined, families: [] };
 
-/** Work out, once per distinct property name, whether it is secret and whether the name itself leaks. */
-function keyInfoCache(isSecretKey: (key: string) => boolean, detectors: readonly Detector[]) {
+/** Work out, once per distinct property name, what the rules say and whether the name itself leaks. */
+function keyInfoCache(keyKind: KeyMatcher, prefilter: Prefilter | undefined) {
   const cache = new Map<string, KeyInfo>();
+  const plain: KeyInfo[] = [0, 1, 2, 3, 4].flatMap((kind) => [
+    kind === 0 ? PLAIN_KEY : { kind, masked: undefined, families: [], base64Field: false },
+    { kind, masked: undefined, families: [], base64Field: true },
+  ]) as KeyInfo[];
   return (key: string): KeyInfo => {
     let info = cache.get(key);
     if (info === undefined) {
-      const secret = isSecretKey(key);
+      const kind = keyKind(key);
+      const base64Field = BASE64_FIELDS.has(key.toLowerCase());
       let masked = key;
       const families: string[] = [];
-      for (const detector of detectors) {
-        if (detector.mayContain(masked)) masked = detector.mask(masked, () => families.push(detector.family));
+      for (const detector of prefilter?.candidates(key) ?? []) {
+        masked = (detector as Detector).mask(masked, (family) => families.push(family ?? detector.family));
       }
-      info = masked === key ? (secret ? SECRET : NOT_SECRET) : { secret, masked, families };
+      info =
+        masked === key ? plain[kind * 2 + (base64Field ? 1 : 0)]! : { kind, masked, families, base64Field };
       if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
       cache.set(key, info);
     }
@@ -52,19 +59,33 @@ function keyInfoCache(isSecretKey: (key: string) => boolean, detectors: readonly
  */
 export function createRedactor(options?: RedactorOptions): Redactor {
   const resolved = resolveOptions(options);
-  const isSecretKey = compileKeyRules(resolved);
+  const { pii, hashKey } = resolved;
+  const keyKind = compileKeyRules({
+    keys: resolved.keys,
+    allowKeys: resolved.allowKeys,
+    ssn: pii.ssn !== false,
+    names: pii.name !== false,
+  });
+  const ssnByKey = pii.ssn ? piiReplacer('ssn', pii.ssn, hashKey) : undefined;
+  const nameByKey = pii.name ? piiReplacer('name', pii.name, hashKey) : undefined;
   const detectors = [
-    ...secretDetectors(resolved.detectors, isSecretKey),
-    ...piiDetectors(resolved.pii, resolved.hashKey),
+    ...secretDetectors(resolved.detectors, keyKind, {
+      ssnFamily: ssnByKey ? 'ssn' : undefined,
+      nameFamily: nameByKey ? 'name' : undefined,
+    }),
+    ...piiDetectors(pii, hashKey),
   ];
+  const prefilter = detectors.length > 0 ? compilePrefilter(detectors) : undefined;
   const paths = compilePaths(resolved.paths);
   const config: Compiled = {
-    isSecretKey,
-    keyInfo: keyInfoCache(isSecretKey, detectors),
+    keyKind,
+    keyInfo: keyInfoCache(keyKind, prefilter),
     paths,
-    detectors,
-    detectorNeeds: detectors.reduce((needs, d) => needs | d.needs, 0),
+    prefilter,
+    ssnByKey,
+    nameByKey,
     parseEncoded: resolved.parseEncoded,
+    benign: new BenignCache(),
     maxDepth: resolved.maxDepth,
     maxStringLength: resolved.maxStringLength,
     maxNodes: resolved.maxNodes,

@@ -1,184 +1,214 @@
 /**
- * Credential detectors. High precision first: each pattern is anchored on a
- * prefix or structure real credentials have, and only the secret part is
- * masked so the rest of a log message stays readable.
+ * Credential detectors. Structural ones here (PEM blocks, JWTs, passwords in
+ * URLs, `Bearer`/`Basic` credentials in prose); provider tokens come from the
+ * format table (token-formats.ts); `name=value` pairs from the pair parser.
+ * Only the secret part of a string is masked, so the rest of a log message
+ * stays readable.
  */
-import {
-  type Detector,
-  isMarked,
-  marker,
-  regexDetector,
-  START,
-  TEXT_B,
-  TEXT_I,
-  TEXT_J,
-  TEXT_K,
-  TEXT_PAIR,
-  TEXT_SCHEME,
-  TEXT_UNDERSCORE,
-  TEXT_X,
-} from './detector.ts';
+import { type Detector, isMarked, marker, regexDetector, START } from './detector.ts';
 import type { KeyMatcher } from './key-rules.ts';
+import { type PairOptions, pairDetector } from './pair-parser.ts';
+import { TOKEN_FAMILIES, TOKEN_FORMATS, type TokenFamily, type TokenFormat } from './token-formats.ts';
 
-export const SECRET_DETECTOR_FAMILIES = [
+/** Structural detector families, in the order they run. */
+const STRUCTURAL_FAMILIES = [
   'private-key',
   'jwt',
-  'aws-access-key',
-  'github-token',
-  'slack-token',
   'url-password',
   'auth-credential',
   'secret-param',
 ] as const;
-export type SecretDetectorFamily = (typeof SECRET_DETECTOR_FAMILIES)[number];
 
-const privateKey = regexDetector(
-  'private-key',
-  TEXT_K,
-  (s) => s.includes('PRIVATE KEY'),
-  // Keep the BEGIN/END lines (they say what was there); a block cut off before END is masked to the end.
-  /(-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)[\s\S]*?(-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
-  (_match, [begin, end]) => `${begin}${marker('private-key')}${end}`,
-);
+/** A secret detector family name (`'jwt'`, `'stripe'`, `'github-token'`...). */
+export type SecretDetectorFamily = (typeof STRUCTURAL_FAMILIES)[number] | TokenFamily;
+/** Every secret detector family: the names the `detectors` option takes. */
+export const SECRET_DETECTOR_FAMILIES: readonly SecretDetectorFamily[] = [
+  ...STRUCTURAL_FAMILIES,
+  ...TOKEN_FAMILIES,
+];
 
-const jwt = regexDetector(
-  'jwt',
-  TEXT_J,
-  (s) => s.includes('eyJ'),
+const PRIVATE_KEY_LABEL = /^[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?$/;
+
+/**
+ * PEM private keys: the BEGIN/END lines stay (they say what was there), the body is masked; a
+ * block cut off before its END line is masked to the end. Found with indexOf, not a regex, so
+ * a body of any length is one pass.
+ */
+const privateKey: Detector = {
+  family: 'private-key',
+  keywords: ['private key'],
+  features: 0,
+  mask(s, hit) {
+    const out: string[] = [];
+    let last = 0;
+    let from = 0;
+    for (;;) {
+      const begin = s.indexOf('-----BEGIN ', from);
+      if (begin < 0) break;
+      const labelEnd = s.indexOf('-----', begin + 11);
+      if (labelEnd < 0) break;
+      from = begin + 11;
+      if (labelEnd - from > 60 || !PRIVATE_KEY_LABEL.test(s.slice(from, labelEnd))) continue;
+      const bodyStart = labelEnd + 5;
+      const end = s.indexOf('-----END ', bodyStart);
+      const bodyEnd = end < 0 ? s.length : end;
+      out.push(s.slice(last, bodyStart), marker('private-key'));
+      last = bodyEnd;
+      from = Math.max(bodyEnd, from);
+      hit();
+    }
+    if (last === 0) return s;
+    out.push(s.slice(last));
+    return out.join('');
+  },
+};
+
+const jwt = regexDetector({
+  family: 'jwt',
+  keywords: ['eyj'],
   // header.payload[.signature[...JWE parts]]; the header is base64url of '{"' so it starts with eyJ.
-  new RegExp(
+  pattern: new RegExp(
     `${START('A-Za-z0-9_-')}eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{2,}(?:\\.[A-Za-z0-9_-]+){0,3}`,
     'g',
   ),
-  () => marker('jwt'),
-);
+});
 
-const awsAccessKey = regexDetector(
-  'aws-access-key',
-  TEXT_I,
-  (s) => s.includes('AKIA') || s.includes('ASIA'),
-  new RegExp(`${START('A-Za-z0-9')}(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`, 'g'),
-  () => marker('aws-access-key'),
-);
-
-const githubToken = regexDetector(
-  'github-token',
-  TEXT_UNDERSCORE,
-  (s) => s.includes('_') && (s.includes('gh') || s.includes('github')),
-  new RegExp(`${START('A-Za-z0-9_')}(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`, 'g'),
-  () => marker('github-token'),
-);
-
-const slackToken = regexDetector(
-  'slack-token',
-  TEXT_X,
-  (s) => s.includes('xox'),
-  new RegExp(`${START('A-Za-z0-9')}xox[abposr]-[A-Za-z0-9-]{10,}`, 'g'),
-  () => marker('slack-token'),
-);
-
-const urlPassword = regexDetector(
-  'url-password',
-  TEXT_SCHEME,
-  (s) => s.includes('://') && s.includes('@'),
-  // scheme://user:password@host — the greedy password part backtracks to the LAST '@' before the host.
-  new RegExp(
+/** scheme://user:password@host — the password part runs to the LAST '@' before the host. */
+const urlPassword: Detector = (() => {
+  const pattern = new RegExp(
     `${START('A-Za-z0-9+.-')}([A-Za-z][A-Za-z0-9+.-]{0,31}://[^\\s:@/?#]{0,256}:)([^\\s/?#]{1,1024})@`,
     'g',
-  ),
-  (match, [prefix, password]) => (isMarked(password!) ? match : `${prefix}${marker('url-password')}@`),
-);
+  );
+  const masked = marker('url-password');
+  return {
+    family: 'url-password',
+    keywords: ['://'],
+    features: 0,
+    short: ':',
+    mask(s, hit) {
+      pattern.lastIndex = 0;
+      return s.replace(pattern, (match: string, prefix: string, password: string) => {
+        if (isMarked(password)) return match;
+        hit();
+        return `${prefix}${masked}@`;
+      });
+    },
+  };
+})();
 
-// Base64 of "user:password"; decoded to check it really is one, so prose like "Basic information" passes.
-const BASIC_CREDENTIAL = /^[A-Za-z0-9+/]{4,}={0,2}$/;
-const PRINTABLE_WITH_COLON = /^[\x20-\x7e]*:[\x20-\x7e]*$/;
 // An opaque bearer token has a digit or punctuation (or is long), unlike "Bearer Authentication".
 const TOKEN_LIKE = /[0-9._~+/=-]/;
 
-const authCredential = regexDetector(
-  'auth-credential',
-  TEXT_B,
-  (s) => /bearer|basic/i.test(s),
-  /\b(bearer|basic)(\s+)([A-Za-z0-9._~+/-]+=*)/gi,
-  (match, [scheme, space, credential]) => {
-    if (isMarked(credential!)) return match;
-    const isBasic = scheme!.toLowerCase() === 'basic';
-    const looksReal = isBasic
-      ? BASIC_CREDENTIAL.test(credential!) &&
-        PRINTABLE_WITH_COLON.test(Buffer.from(credential!, 'base64').toString('latin1'))
-      : credential!.length >= 8 && (TOKEN_LIKE.test(credential!) || credential!.length >= 20);
-    return looksReal ? `${scheme}${space}${marker('auth-credential')}` : match;
-  },
-);
-
-/** Values that are an auth scheme, not a credential: `Authorization: Bearer …` keeps its scheme. */
-const SCHEME_WORDS = new Set(['bearer', 'basic', 'digest', 'negotiate', 'aws4-hmac-sha256']);
-
-/**
- * `name=value` and `name: value` pairs in query strings, form bodies,
- * connection strings (`Password=…;`), JSON fragments in messages
- * (`"token":"…"`) and log text: the value is masked when the NAME is secret
- * by the key rules, so the two never disagree.
- */
-function secretParam(isSecretKey: KeyMatcher): Detector {
-  const pattern = new RegExp(
-    `${START('A-Za-z0-9_.%-')}([A-Za-z_][A-Za-z0-9_.%[\\]-]*)(\\\\?["']?[ \\t]*(?:=|:(?!//))[ \\t]*)(\\\\"(?:[^"\\n])*?\\\\"|"[^"\\n]*"|'[^'\\n]*'|[^\\s&;,"'<>]+)`,
-    'g',
-  );
-  const replacePair = (match: string, [name, separator, value]: string[]): string => {
-    const quote = value!.startsWith('\\"') ? '\\"' : value![0] === '"' || value![0] === "'" ? value![0] : '';
-    if (!isSecretKey(decodeName(name!))) {
-      // The unquoted value of a harmless pair can hold a `key=value` pair of its own
-      // (`login failed: password=abc`): the match swallowed it, so look inside. Only
-      // for `=`: colon-separated values are ARNs and times (`arn:aws:...:secret:name`).
-      return quote || !value!.includes('=') ? match : `${name}${separator}${rescan(value!)}`;
+/** `Bearer <token>` and `Basic <base64 user:password>` in prose; names (`Authorization:`) are the pair parser's. */
+const authCredential: Detector = (() => {
+  // The look-ahead refuses `Bearer expiresIn=3600`: a name followed by `=` is a pair, not a credential.
+  const pattern = /\b(bearer|basic)(\s+)([A-Za-z0-9._~+/-]+=*)(?![A-Za-z0-9._~+/=-])/gi;
+  const masked = marker('auth-credential');
+  const looksReal = (scheme: string, credential: string): boolean => {
+    if (scheme.toLowerCase() === 'basic') {
+      // Base64 of `user:password` (any encoding): decoded, it holds a colon. "Basic information" does not.
+      return /^[A-Za-z0-9+/]{4,}={0,2}$/.test(credential) && Buffer.from(credential, 'base64').includes(0x3a);
     }
-    const bare = quote ? value!.slice(quote.length, -quote.length) : value!;
-    if (bare === '' || isMarked(bare) || SCHEME_WORDS.has(bare.toLowerCase())) return match;
-    return `${name}${separator}${quote}${marker('secret-param')}${quote}`;
+    return credential.length >= 8 && (TOKEN_LIKE.test(credential) || credential.length >= 20);
   };
-  // String.prototype.replace collects every match before calling the replacer, so reusing the
-  // pattern here cannot disturb an outer replace in progress.
-  const rescan = (text: string): string =>
-    text.replace(pattern, (m: string, ...rest: unknown[]) =>
-      replacePair(
-        m,
-        rest.slice(0, -2).map((g) => (typeof g === 'string' ? g : '')),
-      ),
-    );
-  return regexDetector(
-    'secret-param',
-    TEXT_PAIR,
-    (s) => (s.includes('=') || s.includes(':')) && isSecretKey.mayNameSecret(s),
-    pattern,
-    replacePair,
-  );
+  return {
+    family: 'auth-credential',
+    keywords: ['bearer', 'basic'],
+    features: 0,
+    mask(s, hit) {
+      pattern.lastIndex = 0;
+      return s.replace(pattern, (match: string, scheme: string, space: string, credential: string) => {
+        if (!looksReal(scheme, credential)) return match;
+        hit();
+        return `${scheme}${space}${masked}`;
+      });
+    },
+  };
+})();
+
+function tokenDetector(format: TokenFormat, group?: Detector): Detector {
+  const start = format.alphabet ? START(format.alphabet) : '';
+  const detector = regexDetector({
+    family: format.family,
+    keywords: format.keywords,
+    ...(format.features ? { features: format.features } : {}),
+    pattern: `${start}${format.pattern}`,
+    keepFirstGroup: true,
+    ...(format.accept ? { accept: format.accept } : {}),
+  });
+  return group ? { ...detector, group } : detector;
 }
 
-function decodeName(name: string): string {
-  if (!name.includes('%')) return name;
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
+/**
+ * The prefixed token formats as ONE pattern (an alternation, in table order), for strings where
+ * many of their keywords occur at once: one pass instead of one per format, so a hostile string
+ * holding every provider's prefix costs a few passes, not ninety. The alternatives start with their
+ * literal prefix (the engine skips positions where none can start) and capture nothing (capture
+ * groups make a large alternation several times slower); which format matched, and its kept part,
+ * is found afterwards by trying each format at the match. The look-behind on the token's alphabet
+ * is checked on the match too. Formats that start with a character class keep their own pass
+ * (`leadingClass`): without their look-behind they would not stay linear.
+ */
+function combinedTokens(formats: readonly TokenFormat[]): Detector {
+  // Compiled on first use: only hostile or unusual strings ever need it.
+  let compiled: { finder: RegExp; exact: RegExp[]; glued: (RegExp | undefined)[] } | undefined;
+  const compile = () => ({
+    finder: new RegExp(
+      formats.map((format) => `(?:${format.pattern.replace(/\((?!\?)/g, '(?:')})`).join('|'),
+      'g',
+    ),
+    exact: formats.map((format) => new RegExp(format.pattern, 'y')),
+    glued: formats.map((format) => (format.alphabet ? new RegExp(`[${format.alphabet}]`) : undefined)),
+  });
+  return {
+    family: 'token',
+    keywords: [],
+    features: 0,
+    mask(s, hit) {
+      compiled ??= compile();
+      const { finder, exact, glued } = compiled;
+      finder.lastIndex = 0;
+      return s.replace(finder, (match: string, offset: number) => {
+        for (let i = 0; i < formats.length; i++) {
+          const pattern = exact[i]!;
+          pattern.lastIndex = offset;
+          const found = pattern.exec(s);
+          if (found === null || found[0].length !== match.length) continue;
+          const format = formats[i]!;
+          // START(alphabet): not glued to a character of the token's alphabet, unless that is an escape (\n).
+          const before = offset > 0 ? s[offset - 1]! : '';
+          if (before && glued[i]?.test(before) && !(offset > 1 && s[offset - 2] === '\\')) return match;
+          if (format.accept !== undefined && !format.accept(match)) return match;
+          hit(format.family);
+          return `${found[1] ?? ''}${marker(format.family)}`;
+        }
+        return match;
+      });
+    },
+  };
 }
 
 export function secretDetectors(
-  enabled: ReadonlySet<SecretDetectorFamily>,
-  isSecretKey: KeyMatcher,
+  enabled: ReadonlySet<string>,
+  keyKind: KeyMatcher,
+  pairOptions: PairOptions,
 ): Detector[] {
-  // Order matters: whole structures (PEM blocks, JWTs, URLs) before the pair
-  // detector, which then skips values already masked.
+  // Order matters: whole structures (PEM blocks, JWTs) and prefixed tokens first, bare formats
+  // (features only) after them, then URLs and prose credentials, and the pair parser last: it
+  // skips values the others have already masked.
+  const formats = (TOKEN_FORMATS as readonly TokenFormat[]).filter((f) => enabled.has(f.family));
+  const prefixed = formats.filter((f) => f.keywords.length > 0);
+  const bare = formats.filter((f) => f.keywords.length === 0);
+  const groupable = prefixed.filter((f) => !f.leadingClass);
+  const group = groupable.length > 0 ? combinedTokens(groupable) : undefined;
   const all: Detector[] = [
     privateKey,
     jwt,
-    awsAccessKey,
-    githubToken,
-    slackToken,
+    ...prefixed.map((format) => tokenDetector(format, format.leadingClass ? undefined : group)),
+    ...bare.map((format) => tokenDetector(format)),
     urlPassword,
     authCredential,
-    secretParam(isSecretKey),
+    pairDetector(keyKind, pairOptions),
   ];
-  return all.filter((d) => enabled.has(d.family as SecretDetectorFamily));
+  return all.filter((d) => enabled.has(d.family));
 }

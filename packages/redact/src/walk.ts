@@ -1,38 +1,50 @@
 /**
- * One redaction pass: a deep copy of anything a log can hold, censoring by
- * key and path rules, masking by value detectors, decoding encoded payloads,
- * within depth and size limits. Never mutates its input and never throws:
- * anything unreadable becomes a marker.
+ * One redaction pass: a copy of anything a log can hold, censoring by key and
+ * path rules, masking by value detectors, decoding encoded payloads, within
+ * depth and size limits. Never mutates its input and never throws: anything
+ * unreadable becomes a marker, and a failure or a limit cuts only the value it
+ * happened in, never its siblings.
  */
-import { CENSOR, type Detector, textFeatures } from './detector.ts';
+import type { BenignCache } from './benign-cache.ts';
+import { CENSOR, type Detector, GROUP_AT } from './detector.ts';
 import {
+  decodeBase64Record,
   decodeBase64Text,
   decodeFormComponent,
   encodeFormValue,
   looksLikeForm,
   parseJsonPayload,
 } from './encoded.ts';
-import type { KeyMatcher } from './key-rules.ts';
+import { KEY_NAME, KEY_SECRET, KEY_SSN, type KeyKind, type KeyMatcher } from './key-rules.ts';
+import { keepInText } from './pair-parser.ts';
 import { MATCHED, NO_STATES, type PathMatcher, type PathStates } from './paths.ts';
+import type { PiiReplacer } from './pii-detectors.ts';
+import type { Prefilter } from './prefilter.ts';
 
 /** What a property name means, worked out once per distinct name. */
 export interface KeyInfo {
-  /** Key rules say the value under this name is secret. */
-  readonly secret: boolean;
+  /** What key rules say about the value under this name. */
+  readonly kind: KeyKind;
   /** The name itself with detector hits masked (an email used as a map key), if any. */
   readonly masked: string | undefined;
   /** Detector families that hit the name. */
   readonly families: readonly string[];
+  /** The name is one of the fields that may carry base64 record data. */
+  readonly base64Field: boolean;
 }
 
 export interface Compiled {
-  readonly isSecretKey: KeyMatcher;
+  readonly keyKind: KeyMatcher;
   readonly keyInfo: (key: string) => KeyInfo;
   readonly paths: PathMatcher | undefined;
-  readonly detectors: readonly Detector[];
-  /** OR of the detectors' `needs`: a string with none of these features needs no detector. */
-  readonly detectorNeeds: number;
+  /** Undefined when every detector is off. */
+  readonly prefilter: Prefilter | undefined;
+  /** Replacers for values under PII names (`ssn`, `firstName`), when those families are on. */
+  readonly ssnByKey: PiiReplacer | undefined;
+  readonly nameByKey: PiiReplacer | undefined;
   readonly parseEncoded: boolean;
+  /** Strings that came out unchanged before (per redactor). */
+  readonly benign: BenignCache;
   readonly maxDepth: number;
   readonly maxStringLength: number;
   readonly maxNodes: number;
@@ -40,16 +52,38 @@ export interface Compiled {
 }
 
 export const UNREADABLE = '[Unreadable]';
+
+/** The KeyInfo of every name no rule cares about (shared, so the walker tests it by identity). */
+export const PLAIN_KEY: KeyInfo = { kind: 0, masked: undefined, families: [], base64Field: false };
 export const CIRCULAR = '[Circular]';
 const SECRET_PARAM = '[REDACTED:secret-param]';
 
+const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
- * Values worth censoring by KEY rules: a boolean or null under `password` says nothing secret,
- * and an ARN names a resource rather than holding a credential; keeping them keeps logs useful.
+ * Values worth censoring by KEY rules. A boolean or null under `password` says nothing secret, an
+ * ARN names a resource rather than holding a credential, and under a credential name (`token`,
+ * `secret`) a number or a date is a count or a timestamp; keeping them keeps logs useful. Names
+ * whose secret may be numeric (`pin`, `password`, `ssn`) censor numbers too.
  */
-function censorable(value: unknown): boolean {
-  if (typeof value === 'string') return !value.startsWith('arn:aws');
-  return value !== undefined && value !== null && typeof value !== 'boolean';
+function censorable(kind: KeyKind, value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return (
+        !value.startsWith('arn:aws') && !(kind === KEY_SECRET && (DATE.test(value) || HTTP_DATE.test(value)))
+      );
+    case 'number':
+    case 'bigint':
+      return kind !== KEY_SECRET;
+    case 'object':
+      return value !== null;
+    case 'boolean':
+    case 'undefined':
+      return false;
+    default:
+      return true;
+  }
 }
 
 function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
@@ -68,6 +102,9 @@ export class Walk {
   /** Objects on the current path (at most maxDepth deep): a small array beats a Set here. */
   private readonly ancestors: object[] = [];
   private readonly config: Compiled;
+  private readonly hit = (family?: string): void => this.count(family ?? this.family);
+  /** The family of the detector running now (its hits are counted under it). */
+  private family = '';
 
   constructor(config: Compiled) {
     this.config = config;
@@ -102,46 +139,70 @@ export class Walk {
 
   string(s: string, depth: number, states: PathStates): string {
     const config = this.config;
-    const features = s.length < 5 || config.detectorNeeds === 0 ? 0 : textFeatures(s) & config.detectorNeeds;
-    // Fast path: nothing to decode, within the length limit, no detector could fire.
-    if (features === 0 && s.length <= config.maxStringLength) {
-      const first = s.charCodeAt(0);
-      if (
-        !config.parseEncoded ||
-        (first !== 123 && first !== 91 && first !== 34 && first > 32 && !s.includes('&'))
-      ) {
-        this.size += s.length;
-        return s;
-      }
+    // A value seen unchanged before (path rules aside, which depend on where it is) needs no work.
+    const cacheable = states === NO_STATES;
+    if (cacheable && config.benign.has(s, depth)) {
+      this.size += s.length;
+      return s;
     }
-    let out = s;
+    const before = this.changes;
+    const out = this.fresh(s, depth, states);
+    if (cacheable && this.changes === before) config.benign.add(s, depth);
+    return out;
+  }
+
+  private fresh(s: string, depth: number, states: PathStates): string {
+    const config = this.config;
     if (config.parseEncoded) {
-      const parsed = parseJsonPayload(s);
-      if (parsed !== undefined) {
-        const before = this.changes;
-        const inner = parsed.value;
-        const redacted =
-          typeof inner === 'string'
-            ? this.string(inner, depth + 1, states)
-            : this.object(inner as object, depth + 1, states);
-        if (this.changes !== before) out = JSON.stringify(redacted);
-        return this.truncate(out, 0);
+      const first = s.charCodeAt(0);
+      if (first === 123 || first === 91 || first === 34 || first <= 32) {
+        const parsed = parseJsonPayload(s);
+        if (parsed !== undefined) return this.json(s, parsed.value, depth, states);
       }
       if (looksLikeForm(s)) return this.truncate(this.form(s, depth, states), 0);
     }
     // Redact BEFORE truncating so no secret is cut into an unrecognisable but readable prefix;
     // bound the work on huge strings, whose tail is cut off by truncation anyway.
     const scanLimit = Math.max(config.maxStringLength * 4, 65_536);
-    const cut = Math.max(0, out.length - scanLimit);
-    if (cut > 0) out = out.slice(0, scanLimit);
-    if (features !== 0) {
-      for (const detector of config.detectors) {
-        if ((features & detector.needs) !== 0 && detector.mayContain(out)) {
-          out = detector.mask(out, () => this.count(detector.family));
+    const cut = Math.max(0, s.length - scanLimit);
+    return this.truncate(this.detect(cut > 0 ? s.slice(0, scanLimit) : s), cut);
+  }
+
+  /** Every detector the prefilter admits, in order. */
+  detect(s: string): string {
+    const prefilter = this.config.prefilter;
+    if (prefilter === undefined) return s;
+    const candidates = prefilter.candidates(s);
+    let out = s;
+    let grouped: Detector | undefined; // a group already run for this string
+    // The candidates array is reused by the next call: detectors never call back into the walk.
+    for (let i = 0; i < candidates.length; i++) {
+      const detector: Detector = candidates[i]!;
+      const group = detector.group;
+      if (group !== undefined) {
+        if (group === grouped) continue;
+        if (countGroup(candidates, group) >= GROUP_AT) {
+          grouped = group;
+          this.family = group.family;
+          out = group.mask(out, this.hit);
+          continue;
         }
       }
+      this.family = detector.family;
+      out = detector.mask(out, this.hit);
     }
-    return this.truncate(out, cut);
+    return out;
+  }
+
+  /** A string holding JSON: redact the parsed value, re-serialise only if something changed. */
+  private json(s: string, inner: unknown, depth: number, states: PathStates): string {
+    const before = this.changes;
+    const redacted =
+      typeof inner === 'string'
+        ? this.string(inner, depth + 1, states)
+        : this.value(inner, depth + 1, states);
+    this.nodes--; // the parsed value is this string, not a new node
+    return this.truncate(this.changes !== before ? JSON.stringify(redacted) : s, 0);
   }
 
   /** Apply maxStringLength; `alreadyCut` chars were dropped before scanning and count as truncated. */
@@ -167,13 +228,17 @@ export class Walk {
       const name = pair.slice(0, eq);
       const rawValue = pair.slice(eq + 1);
       if (rawValue === '') continue;
-      if (this.config.isSecretKey(decodeFormComponent(name))) {
-        this.count('secret-param');
-        pairs[i] = `${name}=${SECRET_PARAM}`;
-        changed = true;
-        continue;
-      }
       const value = decodeFormComponent(rawValue);
+      const kind = this.config.keyKind(decodeFormComponent(name));
+      // Form values are text: the same rules as `name=value` in a sentence.
+      if (kind !== 0 && !keepInText(kind, value)) {
+        const replaced = this.censorByKey(kind, value, SECRET_PARAM, 'secret-param');
+        if (replaced !== undefined) {
+          pairs[i] = `${name}=${encodeFormValue(replaced)}`;
+          changed = true;
+          continue;
+        }
+      }
       const before = this.changes;
       const redacted = this.string(value, depth, states);
       if (this.changes !== before) {
@@ -182,6 +247,21 @@ export class Walk {
       }
     }
     return changed ? pairs.join('&') : s;
+  }
+
+  /**
+   * What a key rule replaces `value` with (counted), or undefined when the rule keeps it: the
+   * PII families' marker or hash under `ssn` / person names, else `censor` counted as `family`.
+   */
+  private censorByKey(kind: KeyKind, value: unknown, censor = CENSOR, family = 'key'): string | undefined {
+    if (kind === KEY_SSN || kind === KEY_NAME) {
+      const replace = kind === KEY_SSN ? this.config.ssnByKey : this.config.nameByKey;
+      if (replace === undefined) return undefined;
+      this.count(kind === KEY_SSN ? 'ssn' : 'name');
+      return replace(typeof value === 'string' ? value.trim().toLowerCase() : (JSON.stringify(value) ?? ''));
+    }
+    this.count(family);
+    return censor;
   }
 
   private object(value: object, depth: number, states: PathStates): unknown {
@@ -201,13 +281,12 @@ export class Walk {
     ancestors.push(value);
     try {
       if (Array.isArray(value)) return this.array(value, depth, states);
-      // Fast path for the common case, plain objects (JSON-parsed events, literals).
+      // Fast path for the common case, plain objects (JSON-parsed events, literals). An own
+      // `toJSON` shows up among the keys and is honoured there (a lookup here would be a
+      // prototype-chain miss on every object).
       const proto = Object.getPrototypeOf(value);
-      if (
-        (proto === Object.prototype || proto === null) &&
-        typeof (value as { toJSON?: unknown }).toJSON !== 'function'
-      ) {
-        return this.properties(value, Object.keys(value), {}, depth, states);
+      if (proto === Object.prototype || proto === null) {
+        return this.plain(value as Record<string, unknown>, depth, states);
       }
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
       if (ArrayBuffer.isView(value)) {
@@ -222,11 +301,8 @@ export class Walk {
       if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet) {
         return `[${value.constructor.name}]`;
       }
-      const toJSON = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === 'function') {
-        const json: unknown = toJSON.call(value);
-        if (json !== value) return this.value(json, depth + 1, states);
-      }
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        return this.viaToJSON(value, depth, states);
       return this.properties(value, Object.keys(value), {}, depth, states);
     } catch {
       // A throwing proxy trap, toJSON or iterator: the value cannot be copied safely.
@@ -237,29 +313,119 @@ export class Walk {
     }
   }
 
+  /** What JSON.stringify would print for an object with `toJSON`: its result, redacted. */
+  private viaToJSON(value: object, depth: number, states: PathStates): unknown {
+    const json: unknown = (value as { toJSON: () => unknown }).toJSON();
+    if (json === value) return this.properties(value, Object.keys(value), {}, depth, states);
+    return this.value(json, depth + 1, states);
+  }
+
+  /**
+   * A plain object: copied in one native step (`{...value}` keeps the shape, no per-key
+   * additions), then only the values that change are written. The copy is what is checked
+   * and returned, so a getter is read once. Renamed keys or a size limit rebuild it in order.
+   */
+  private plain(value: Record<string, unknown>, depth: number, states: PathStates): unknown {
+    let out: Record<string, unknown>;
+    try {
+      out = { ...value };
+    } catch {
+      // A throwing getter: copy key by key, so only that key is marked.
+      return this.properties(value, Object.keys(value), {}, depth, states);
+    }
+    const keys = Object.keys(out);
+    const config = this.config;
+    let renamed = false;
+    for (let i = 0; i < keys.length; i++) {
+      if (this.exhausted()) {
+        this.changes++;
+        const cut: Record<string, unknown> = {};
+        for (let j = 0; j < i; j++) setKey(cut, keys[j]!, out[keys[j]!]);
+        setKey(cut, '[Truncated]', `${keys.length - i} more keys`);
+        return renamed ? this.properties(cut, Object.keys(cut), {}, depth, NO_STATES) : cut;
+      }
+      const key = keys[i]!;
+      const child = out[key];
+      if (key === 'toJSON' && typeof child === 'function') return this.viaToJSON(value, depth, states);
+      const info = config.keyInfo(key);
+      const next = states === NO_STATES ? NO_STATES : config.paths!.step(states, key);
+      if (info === PLAIN_KEY && next === NO_STATES) {
+        // The common case inline: a harmless name, no path to follow.
+        if (typeof child === 'string') {
+          const copy = this.isolatedString(child, depth + 1);
+          if (copy !== child) setKey(out, key, copy);
+          continue;
+        }
+        if (
+          typeof child !== 'object' &&
+          typeof child !== 'function' &&
+          typeof child !== 'bigint' &&
+          typeof child !== 'symbol'
+        ) {
+          this.nodes++;
+          continue;
+        }
+      }
+      if (info.masked !== undefined) renamed = true;
+      const copy = this.child(key, info, child, depth, next, out);
+      if (copy !== child) setKey(out, key, copy);
+    }
+    if (!renamed) return out;
+    // An email (or token) used as a key: rebuild with the masked names, in order.
+    const rebuilt: Record<string, unknown> = {};
+    for (const key of keys) {
+      const info = config.keyInfo(key);
+      if (info.masked !== undefined) for (const family of info.families) this.count(family);
+      setKey(rebuilt, info.masked ?? key, out[key]);
+    }
+    return rebuilt;
+  }
+
   private array(items: readonly unknown[], depth: number, states: PathStates): unknown[] {
     const paths = this.config.paths;
-    const out: unknown[] = [];
+    const out: unknown[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
       if (this.exhausted()) {
         this.changes++;
-        out.push(`[Truncated: ${items.length - i} more items]`);
+        out.length = i + 1;
+        out[i] = `[Truncated: ${items.length - i} more items]`;
         break;
       }
       const item = items[i];
+      let next = NO_STATES;
       if (paths !== undefined && states !== NO_STATES) {
-        const next = paths.step(states, i);
+        next = paths.step(states, i);
         if (next === MATCHED && item != null) {
           this.count('path');
-          out.push(CENSOR);
-        } else {
-          out.push(this.value(item, depth + 1, next === MATCHED ? NO_STATES : next));
+          out[i] = CENSOR;
+          continue;
         }
-      } else {
-        out.push(this.value(item, depth + 1, NO_STATES));
+        if (next === MATCHED) next = NO_STATES;
       }
+      out[i] = this.isolated(item, depth, next);
     }
     return out;
+  }
+
+  /** A string child, isolated like any other. */
+  private isolatedString(s: string, depth: number): string {
+    this.nodes++;
+    try {
+      return this.string(s, depth, NO_STATES);
+    } catch {
+      this.changes++;
+      return UNREADABLE;
+    }
+  }
+
+  /** One child, so that an exception in it marks only it (never its siblings or parent). */
+  private isolated(child: unknown, depth: number, states: PathStates): unknown {
+    try {
+      return this.value(child, depth + 1, states);
+    } catch {
+      this.changes++;
+      return UNREADABLE;
+    }
   }
 
   /** Copy own enumerable properties of `source` (or the given keys) into `out`, rule by rule. */
@@ -286,13 +452,7 @@ export class Walk {
         setKey(out, key, UNREADABLE);
         continue;
       }
-      // API Gateway / ALB / Function URL bodies may be base64: decode only when the event says so.
-      const base64Body =
-        key === 'body' &&
-        typeof child === 'string' &&
-        this.config.parseEncoded &&
-        readSafely(record, 'isBase64Encoded') === true;
-      this.entry(out, key, child, depth, states, base64Body);
+      this.entry(out, key, child, depth, states, record);
     }
     return out;
   }
@@ -303,49 +463,66 @@ export class Walk {
     child: unknown,
     depth: number,
     states: PathStates,
-    base64Body = false,
+    parent?: Record<string, unknown>,
   ): void {
-    const config = this.config;
-    const info = config.keyInfo(key);
+    const info = this.config.keyInfo(key);
     let outKey = key;
     if (info.masked !== undefined) {
       outKey = info.masked;
       for (const family of info.families) this.count(family);
     }
-    let childStates = NO_STATES;
-    if (config.paths !== undefined && states !== NO_STATES) {
-      const next = config.paths.step(states, key);
-      if (next === MATCHED) {
-        // A path is an explicit request: censor whatever is there (only absent values stay absent).
-        if (child != null) {
-          this.count('path');
-          setKey(out, outKey, CENSOR);
-          return;
-        }
-      } else {
-        childStates = next;
-      }
-    }
-    if (info.secret && censorable(child)) {
-      this.count('key');
-      setKey(out, outKey, CENSOR);
-      return;
-    }
-    const copy =
-      base64Body && typeof child === 'string'
-        ? this.base64(child, depth + 1, childStates)
-        : this.value(child, depth + 1, childStates);
-    setKey(out, outKey, copy);
+    const next = states === NO_STATES ? NO_STATES : this.config.paths!.step(states, key);
+    setKey(out, outKey, this.child(key, info, child, depth, next, parent));
   }
 
-  /** API Gateway/ALB `body` with `isBase64Encoded: true`: decode, redact the text, re-encode if changed. */
-  private base64(body: string, depth: number, states: PathStates): string {
-    const text = decodeBase64Text(body);
-    if (text === undefined) return this.truncate(body, 0);
+  /**
+   * The redacted value of one property: path rules (`next` is the path states after its key, or
+   * MATCHED), key rules, then the value itself.
+   */
+  private child(
+    key: string,
+    info: KeyInfo,
+    child: unknown,
+    depth: number,
+    next: PathStates,
+    parent?: Record<string, unknown>,
+  ): unknown {
+    const config = this.config;
+    let childStates = next;
+    if (next === MATCHED) {
+      // A path is an explicit request: censor whatever is there (only absent values stay absent).
+      if (child != null) {
+        this.count('path');
+        return CENSOR;
+      }
+      childStates = NO_STATES;
+    }
+    if (info.kind !== 0 && censorable(info.kind, child)) {
+      const censored = this.censorByKey(info.kind, child);
+      if (censored !== undefined) return censored;
+    }
+    if (typeof child === 'string' && info.base64Field && config.parseEncoded) {
+      // API Gateway / ALB / Function URL bodies say they are base64; record data does not.
+      const flagged =
+        key === 'body' && parent !== undefined && readSafely(parent, 'isBase64Encoded') === true;
+      const text = flagged ? decodeBase64Text(child) : decodeBase64Record(child);
+      if (text !== undefined) return this.base64(child, text, depth + 1, childStates);
+    }
+    return this.isolated(child, depth, childStates);
+  }
+
+  /**
+   * Base64 text: redact the decoded text, re-encode if anything changed. Otherwise the original
+   * is kept, after the detectors have seen it as it is (a token can itself be base64 of JSON,
+   * like Cloudflare's tunnel tokens).
+   */
+  private base64(original: string, text: string, depth: number, states: PathStates): string {
+    this.nodes++;
     const before = this.changes;
     const redacted = this.string(text, depth, states);
-    if (this.changes === before) return this.truncate(body, 0);
-    return Buffer.from(redacted, 'utf8').toString('base64');
+    if (this.changes === before) return this.truncate(this.detect(original), 0);
+    this.size -= redacted.length;
+    return this.truncate(Buffer.from(redacted, 'utf8').toString('base64'), 0);
   }
 
   private error(error: Error, depth: number, states: PathStates): Record<string, unknown> {
@@ -369,7 +546,7 @@ export class Walk {
         stack.startsWith(header) &&
         !own.includes('message')
       ) {
-        const rest = this.value(stack.slice(header.length), depth + 1, NO_STATES);
+        const rest = this.isolated(stack.slice(header.length), depth, NO_STATES);
         setKey(out, 'stack', `${String(name)}: ${String(out.message)}${String(rest)}`);
       } else {
         this.entry(out, 'stack', stack, depth, states);
@@ -394,6 +571,12 @@ export class Walk {
     }
     return out;
   }
+}
+
+function countGroup(candidates: readonly Detector[], group: Detector): number {
+  let count = 0;
+  for (const candidate of candidates) if (candidate.group === group) count++;
+  return count;
 }
 
 function readSafely(record: Record<string, unknown>, key: string): unknown {

@@ -97,9 +97,10 @@ describe('benign corpus', () => {
       IDENTIFIERS,
     ];
     // Fields that ARE credentials or personal data in the default fixtures: they must be redacted,
-    // and are not part of the benign count.
+    // and are not part of the benign count. Presigned URLs (S3 Object Lambda's inputS3Url,
+    // CloudFormation's ResponseURL) carry a signature or a session token; SNS signs with `Signature`.
     const sensitive =
-      /authorization|\.email$|\.ses\.mail\.(source|destination|commonHeaders|headers)|receipt\.recipients|outputToken/i;
+      /authorization|\.email$|\.ses\.mail\.(source|destination|commonHeaders|headers)|receipt\.recipients|outputToken|inputS3Url|ResponseURL|Sns\.Signature$/i;
     const benign: string[] = [];
     const altered: string[] = [];
     events.forEach((event, i) => {

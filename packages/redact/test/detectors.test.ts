@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { luhnValid } from '../src/checksums.ts';
 import { createRedactor } from '../src/index.ts';
-import { luhnValid } from '../src/pii-detectors.ts';
 
 const redact = createRedactor();
 const s = (text: string) => redact.redactString(text);

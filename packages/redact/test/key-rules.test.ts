@@ -63,6 +63,40 @@ const SECRET_KEYS = [
   'passphrase',
   'signingKey',
   'cvv',
+  // Spellings the issue found uncensored.
+  'passWord',
+  'pass_word',
+  'Pass-Word',
+  'pw',
+  'db_pw',
+  'sessionid',
+  'session_id',
+  'sessionId',
+  'JSESSIONID',
+  'sid',
+  'connect.sid',
+  'pin',
+  'cardPin',
+  'otp',
+  'mfaCode',
+  'verificationCode',
+  'privKey',
+  'signature',
+  'X-Amz-Signature',
+  'dsn',
+  'SENTRY_DSN',
+  'AccountKey',
+  'SharedAccessKey',
+  'x-functions-key',
+  'webhookUrl',
+  'SLACK_WEBHOOK_URL',
+  'DD_APP_KEY',
+  // Zero-width, look-alike and full-width spellings.
+  'pаssword',
+  'pass\u200Bword',
+  'pass\u00ADword',
+  'ｐａｓｓｗｏｒｄ',
+  'Ρassword',
 ];
 
 const BENIGN_KEYS = [
@@ -118,6 +152,25 @@ const BENIGN_KEYS = [
   'ContinuationToken',
   'RotationToken',
   'resultToken',
+  // Precision the issue asks to keep while widening.
+  'passwordLastChanged',
+  'password_last_changed',
+  'Postman-Token',
+  'accessTokenGeneration',
+  'idTokenGeneration',
+  'LifecycleActionToken',
+  'sequenceToken',
+  'AccountSid',
+  'MessageSid',
+  'signatureVersion',
+  'SignatureVersion',
+  'SigningCertUrl',
+  'otpEnabled',
+  'pinned',
+  'spin',
+  'shipping',
+  'webhookId',
+  'sessionIdLength',
 ];
 
 describe('key rules', () => {
@@ -139,13 +192,15 @@ describe('key rules', () => {
     expect(keyWords('')).toEqual([]);
   });
 
-  it('censors whole objects and arrays under a secret key but keeps booleans, null and ARNs', () => {
+  it('censors whole objects and arrays under a secret key but keeps booleans, null, numbers, dates and ARNs', () => {
     const out = redact({
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
       cookies: ['a=1', 'b=2'],
       hasPassword: true,
       password: null,
       token: 12345,
+      pin: 1234,
+      tokenIssued: '2024-05-01T12:00:00Z',
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:cfn-handler',
       secret: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
     });
@@ -154,7 +209,9 @@ describe('key rules', () => {
       cookies: '[REDACTED]',
       hasPassword: true,
       password: null,
-      token: '[REDACTED]',
+      token: 12345,
+      pin: '[REDACTED]',
+      tokenIssued: '2024-05-01T12:00:00Z',
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:cfn-handler',
       secret: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
     });

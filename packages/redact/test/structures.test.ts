@@ -183,8 +183,8 @@ describe('encoded payloads', () => {
       list: ['[REDACTED:jwt]'],
     });
     expect(out.benign).toBe('{ "pretty": true,\n  "kept": "as is" }');
-    // Not JSON: the pair detector masks to the end of the value, closing brace included (safer than a partial mask).
-    expect(redact('{not json but token=abc1}')).toBe('{not json but token=[REDACTED:secret-param]');
+    // Not JSON: the pair detector masks the value; a closing brace followed by the end closes it.
+    expect(redact('{not json but token=abc1}')).toBe('{not json but token=[REDACTED:secret-param]}');
   });
 
   it('masks secret fields of URL-encoded forms and redacts decoded values', () => {

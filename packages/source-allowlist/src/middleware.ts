@@ -7,6 +7,7 @@ import {
   recordSecurityEvent,
   SentinelConfigError,
 } from '@lambda-sentinel/core';
+import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { InvocationSourceRejectedError, type RejectedSource } from './errors.ts';
 import {
@@ -83,18 +84,27 @@ function validateOptions(options: unknown): SourceAllowlistOptions {
   return options as SourceAllowlistOptions;
 }
 
-/** Reports a failure of a side channel (event recording, onRefuse, logging) once per process. */
+/**
+ * Reports a failure of a side channel (event recording, onRefuse, logging) once per process. The
+ * error's text can quote what it failed on (an `onRefuse` that logged the request, a logger that
+ * choked on a header), so it is redacted like any log line (rule 4).
+ */
 function reporter(): (what: string, error: unknown) => void {
   const reported = new Set<string>();
+  let redactor: Redactor | undefined;
   return (what, error) => {
     if (reported.has(what)) return;
     reported.add(what);
     try {
+      // Built on the first failure only: most functions never pay for it.
+      redactor ??= createRedactor();
       console.error(
         JSON.stringify({
           level: 'ERROR',
           message: `source-allowlist: ${what} failed; the allowlist decision is unaffected`,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          error: redactor.redactString(
+            error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          ),
         }),
       );
     } catch {

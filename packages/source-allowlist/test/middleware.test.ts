@@ -235,6 +235,20 @@ describe('sourceAllowlist, enforce mode', () => {
     expect(String(reports[0]!.message)).toContain('onRefuse');
   });
 
+  it('prints the failure reports redacted: an error that quotes a credential does not leak it', async () => {
+    const token = `ghp_${'Q7xK9pLm2'.repeat(4)}`;
+    const h = build({
+      allow,
+      onRefuse: () => {
+        throw new Error(`webhook rejected Authorization: Bearer ${token} (password=hunter2-Q7x)`);
+      },
+    });
+    const out = await captureOutput(() => invoke(h.handler, event(sqsSource(EVIL))));
+    const [report] = out.logs.filter((l) => l.level === 'ERROR');
+    expect(String(report!.error)).toContain('webhook rejected Authorization: Bearer [REDACTED:github-token]');
+    expect(out.lines.join('\n')).not.toMatch(/ghp_|hunter2/);
+  });
+
   it('keeps decisions per invocation under interleaved concurrent invocations', async () => {
     const h = build({ allow }, async (e) => {
       // Yield so invocations interleave between the allowlist and the handler.

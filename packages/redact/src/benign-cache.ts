@@ -1,0 +1,35 @@
+/**
+ * Strings the redactor left exactly as they were, remembered so a value that
+ * repeats — a header, a user agent, an ARN, a JSON body logged twice — is
+ * not scanned again. Logs repeat most of their values, across lines and
+ * across invocations; scanning is the engine's main cost.
+ *
+ * Only unchanged strings are kept, so nothing secret is retained (they are
+ * printed as they are anyway). Bounded: cleared when full, so hostile input
+ * costs at most an insertion per string and a fixed amount of memory.
+ */
+const MAX_ENTRIES = 4096;
+/** Short strings are cheaper to scan than to look up; very long ones are not worth keeping. */
+const MIN_LENGTH = 12;
+const MAX_LENGTH = 2048;
+
+export class BenignCache {
+  /** String → the deepest nesting depth at which it came out unchanged (a JSON string can hit the depth limit deeper down). */
+  readonly #entries = new Map<string, number>();
+
+  /** Was `s` unchanged at this depth or deeper? */
+  has(s: string, depth: number): boolean {
+    if (s.length < MIN_LENGTH || s.length > MAX_LENGTH) return false;
+    const deepest = this.#entries.get(s);
+    return deepest !== undefined && depth <= deepest;
+  }
+
+  /** Remember that `s` came out unchanged at `depth`. */
+  add(s: string, depth: number): void {
+    if (s.length < MIN_LENGTH || s.length > MAX_LENGTH) return;
+    const deepest = this.#entries.get(s);
+    if (deepest !== undefined && deepest >= depth) return;
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    this.#entries.set(s, depth);
+  }
+}

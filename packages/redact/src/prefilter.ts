@@ -1,0 +1,248 @@
+/**
+ * The keyword prefilter: ONE pass over a string tells which detectors could
+ * possibly match it, as gitleaks does, so a string with no keyword costs no
+ * regex at all. Keywords are matched case-insensitively by an Aho–Corasick
+ * automaton compiled once into a flat transition table over character
+ * classes (ASCII folded to lower case, look-alike letters folded to ASCII,
+ * invisible characters skipped). The same pass counts digits and measures
+ * runs of token characters for the few formats that have no keyword.
+ */
+import {
+  type Detector,
+  FEATURE_CARD_RUN,
+  FEATURE_DIGITS_8,
+  FEATURE_IBAN_START,
+  FEATURE_RUN_40,
+  FEATURE_RUN_DOT,
+  SHORT_STRING,
+} from './detector.ts';
+import { foldedUnits } from './fold.ts';
+
+// Character classes. 1–10 digits and 11–36 letters first, then the other
+// token characters, so "is a digit" and "is a token character" are ranges.
+const TOKEN_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz_-+/';
+const DIGIT_MAX = 10;
+const TOKEN_MAX = TOKEN_CHARS.length;
+const PUNCTUATION = '.:=@%$~ #?&;,!*()[]{}<>|"\'\\`^\t\n\r';
+const DOT = TOKEN_MAX + 1;
+const CLASS_COUNT = TOKEN_MAX + PUNCTUATION.length + 2; // + "other" (0) + "invisible"
+const INVISIBLE = CLASS_COUNT - 1;
+
+/** UTF-16 unit → class; 0 for anything no keyword contains. Built once per process. */
+const CLASS_OF = buildClassTable();
+
+function buildClassTable(): Uint8Array {
+  const table = new Uint8Array(65536);
+  const assign = (ch: string, k: number) => {
+    table[ch.charCodeAt(0)] = k;
+    const upper = ch.toUpperCase();
+    if (upper !== ch) table[upper.charCodeAt(0)] = k;
+  };
+  for (let i = 0; i < TOKEN_CHARS.length; i++) assign(TOKEN_CHARS[i]!, i + 1);
+  for (let i = 0; i < PUNCTUATION.length; i++) assign(PUNCTUATION[i]!, TOKEN_MAX + 1 + i);
+  for (const [code, folded] of foldedUnits()) {
+    table[code] = folded === '' ? INVISIBLE : table[folded.charCodeAt(0)]!;
+  }
+  return table;
+}
+
+function classOf(ch: string): number {
+  const k = CLASS_OF[ch.charCodeAt(0)]!;
+  if (k === 0 || ch.charCodeAt(0) > 127) throw new Error(`prefilter: keyword character "${ch}" has no class`);
+  return k;
+}
+
+export interface Prefilter {
+  /**
+   * The detectors that may match `s`, in detector order; an empty array (the
+   * same one each time) when none may. The result is only valid until the next call.
+   */
+  candidates(s: string): readonly Detector[];
+}
+
+const NONE: readonly Detector[] = [];
+
+interface Automaton {
+  /** Transitions, states pre-multiplied by CLASS_COUNT so a step is one add and one load. */
+  readonly delta: Int32Array;
+  /** Per (pre-multiplied) state: 1 + the index in `outputLists`, or 0 when no keyword ends there. */
+  readonly outputOf: Int32Array;
+  /** Lists of detector indices whose keyword ends at a state. */
+  readonly outputLists: readonly (readonly number[])[];
+}
+
+// Automata are immutable and depend only on the keywords, which are the same for every redactor
+// with the same options: built once per process, not once per createRedactor() (cold start).
+const automata = new Map<string, Automaton>();
+const MAX_AUTOMATA = 16;
+
+/** Aho–Corasick over the keyword lists (one list per detector), as a complete DFA. */
+function buildAutomaton(keywordLists: readonly (readonly string[])[]): Automaton {
+  // Trie of every keyword; `outputs[state]` lists the detectors whose keyword ends there.
+  const children: Map<number, number>[] = [new Map()];
+  const outputs: number[][] = [[]];
+  keywordLists.forEach((keywords, index) => {
+    for (const keyword of keywords) {
+      let state = 0;
+      for (const ch of keyword.toLowerCase()) {
+        const k = classOf(ch);
+        let next = children[state]!.get(k);
+        if (next === undefined) {
+          next = children.length;
+          children.push(new Map());
+          outputs.push([]);
+          children[state]!.set(k, next);
+        }
+        state = next;
+      }
+      if (!outputs[state]!.includes(index)) outputs[state]!.push(index);
+    }
+  });
+
+  // Breadth-first failure links folded into the transition table.
+  const stateCount = children.length;
+  const delta = new Int32Array(stateCount * CLASS_COUNT);
+  const fail = new Int32Array(stateCount);
+  const queue: number[] = [];
+  for (const [k, next] of children[0]!) {
+    delta[k] = next * CLASS_COUNT;
+    queue.push(next);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head]!;
+    const row = state * CLASS_COUNT;
+    const failRow = fail[state]! * CLASS_COUNT;
+    for (const index of outputs[fail[state]!]!) {
+      if (!outputs[state]!.includes(index)) outputs[state]!.push(index);
+    }
+    delta.set(delta.subarray(failRow, failRow + CLASS_COUNT), row);
+    for (const [k, next] of children[state]!) {
+      fail[next] = delta[failRow + k]! / CLASS_COUNT;
+      delta[row + k] = next * CLASS_COUNT;
+      queue.push(next);
+    }
+  }
+  for (let state = 0; state < stateCount; state++) {
+    // Class 0 (no keyword has it) restarts; an invisible character changes nothing.
+    delta[state * CLASS_COUNT] = 0;
+    delta[state * CLASS_COUNT + INVISIBLE] = state * CLASS_COUNT;
+  }
+  const outputOf = new Int32Array(stateCount * CLASS_COUNT);
+  const outputLists: number[][] = [];
+  for (let state = 0; state < stateCount; state++) {
+    if (outputs[state]!.length === 0) continue;
+    outputLists.push(outputs[state]!);
+    outputOf[state * CLASS_COUNT] = outputLists.length;
+  }
+  return { delta, outputOf, outputLists };
+}
+
+function automatonFor(keywordLists: readonly (readonly string[])[]): Automaton {
+  const signature = JSON.stringify(keywordLists);
+  let automaton = automata.get(signature);
+  if (automaton === undefined) {
+    automaton = buildAutomaton(keywordLists);
+    if (automata.size >= MAX_AUTOMATA) automata.clear();
+    automata.set(signature, automaton);
+  }
+  return automaton;
+}
+
+/** Compile the prefilter for these detectors (order kept in the answers). */
+export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
+  const { delta, outputOf, outputLists } = automatonFor(detectors.map((d) => d.keywords));
+  const featureDetectors = detectors.flatMap((d, index) => (d.features !== 0 ? [index] : []));
+  const anyFeature = detectors.reduce((all, d) => all | d.features, 0);
+  // Reused between calls (the redactor is synchronous): detectors hit so far, and their indices.
+  const seen = new Uint8Array(detectors.length);
+  const hits: number[] = [];
+  const found: Detector[] = [];
+
+  const record = (output: number): void => {
+    const list = outputLists[output - 1]!;
+    for (let j = 0; j < list.length; j++) {
+      const index = list[j]!;
+      if (seen[index] === 0) {
+        seen[index] = 1;
+        hits.push(index);
+      }
+    }
+  };
+
+  // Strings shorter than SHORT_STRING (ids, enums, words: most values) skip the scan unless they
+  // hold a character some short-capable detector needs; a detector with no such character (phone
+  // numbers) turns the shortcut off.
+  const shortChars = detectors.flatMap((d) => (d.short === undefined ? [] : [d.short]));
+  const shortGate = shortChars.includes('')
+    ? undefined
+    : new RegExp(`[${[...new Set(shortChars.join(''))].map((c) => `\\${c}`).join('')}]`);
+
+  return {
+    candidates(s) {
+      if (s.length < SHORT_STRING && (shortGate === undefined ? false : !shortGate.test(s))) return NONE;
+      let state = 0;
+      let digits = 0;
+      let run = 0; // token characters in a row
+      let cardRun = 0; // digits in a row, single spaces or dashes allowed between groups
+      let gap = false;
+      let caps = 0; // upper-case letters in a row; -1: one digit after two or more (IBAN: CC + 2 digits)
+      let features = 0;
+      const n = s.length;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        const k = CLASS_OF[c]!;
+        state = delta[state + k]!;
+        const output = outputOf[state]!;
+        if (output !== 0) record(output);
+        if (k !== 0 && k <= DIGIT_MAX) {
+          run++;
+          digits++;
+          gap = false;
+          if (++cardRun === 13) features |= FEATURE_CARD_RUN;
+          if (caps >= 2) caps = -1;
+          else if (caps === -1) {
+            features |= FEATURE_IBAN_START;
+            caps = 0;
+          } else caps = 0;
+          continue;
+        }
+        caps = c >= 65 && c <= 90 ? (caps > 0 ? caps + 1 : 1) : 0;
+        if ((c === 32 || c === 45) && !gap && cardRun !== 0) gap = true;
+        else cardRun = 0;
+        if (k !== 0 && k <= TOKEN_MAX) {
+          run++;
+        } else if (run !== 0) {
+          if (run >= 40) features |= FEATURE_RUN_40;
+          else if (run >= 23 && k === DOT) features |= FEATURE_RUN_DOT;
+          run = 0;
+        }
+      }
+      if (run >= 40) features |= FEATURE_RUN_40;
+      if (digits >= 8) features |= FEATURE_DIGITS_8;
+      features &= anyFeature;
+      if (hits.length === 0 && features === 0) return NONE;
+      if (features !== 0) {
+        for (const index of featureDetectors) {
+          if (seen[index] === 0 && (detectors[index]!.features & features) !== 0) {
+            seen[index] = 1;
+            hits.push(index);
+          }
+        }
+      }
+      // Detector order matters (structures before pairs): a few indices, insertion-sorted.
+      for (let i = 1; i < hits.length; i++) {
+        const index = hits[i]!;
+        let j = i - 1;
+        for (; j >= 0 && hits[j]! > index; j--) hits[j + 1] = hits[j]!;
+        hits[j + 1] = index;
+      }
+      found.length = 0;
+      for (const index of hits) {
+        seen[index] = 0;
+        found.push(detectors[index]!);
+      }
+      hits.length = 0;
+      return found;
+    },
+  };
+}
