@@ -17,6 +17,7 @@ export type LoggerOptions = ConstructorOptions & {
   redact?: RedactOptions;
 };
 
+/** A Powertools log level name: `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `CRITICAL`, `SILENT` (any case). */
 export type LogLevelName = keyof typeof LogLevelThreshold;
 
 /**
@@ -24,6 +25,7 @@ export type LogLevelName = keyof typeof LogLevelThreshold;
  * with `createChild()` stay redacting, even when given their own formatter.
  */
 export class RedactingLogger extends Logger {
+  /** The redactor every line passes through; children share it. */
   readonly redactor: Redactor;
 
   constructor(options: LoggerOptions = {}, inheritedRedactor?: Redactor) {

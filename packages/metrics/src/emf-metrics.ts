@@ -6,6 +6,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { type Budgets, compileBudgets, overruns } from './budgets.ts';
 import { EventLoopMonitor, type LoopWindow } from './event-loop-monitor.ts';
 
+/** Options of {@link emfMetrics}: only `metrics` is required. */
 export interface EmfMetricsOptions {
   /** Where metrics go: a Powertools `Metrics`, ideally from `createMetrics()`. */
   metrics: Metrics;
@@ -31,13 +32,21 @@ export interface EmfMetricsOptions {
 
 /** What `emfMetrics` publishes, by metric name. */
 export const METRIC_NAMES = {
+  /** Wall-clock time of the invocation, ms. */
   duration: 'Duration',
+  /** CPU time (user + system) of the process during the invocation, ms. */
   cpuTime: 'CpuTime',
+  /** The longest event-loop block during the invocation, ms. */
   eventLoopDelayMax: 'EventLoopDelayMax',
+  /** Peak resident memory of the process, MB. */
   memoryUsed: 'MemoryUsed',
+  /** 1 on the first invocation of the process; absent otherwise. */
   coldStart: 'ColdStart',
+  /** 1 when the handler failed, else 0. */
   errors: 'Errors',
+  /** 1 when published at the timeout margin because the invocation was still running. */
   nearTimeout: 'NearTimeout',
+  /** Security events of the invocation, one document per `event_type`. */
   securityEvents: 'SecurityEvents',
 } as const;
 

@@ -6,6 +6,7 @@ import { piiDetectors } from './pii-detectors.ts';
 import { secretDetectors } from './secret-detectors.ts';
 import { type Compiled, type KeyInfo, UNREADABLE, Walk } from './walk.ts';
 
+/** What {@link Redactor.withCounts} returns. */
 export interface RedactionResult {
   /** The redacted deep copy. */
   value: unknown;
@@ -13,6 +14,7 @@ export interface RedactionResult {
   counts: Record<string, number>;
 }
 
+/** A compiled redactor, made by {@link createRedactor}: call it on any value. */
 export interface Redactor {
   /** A redacted deep copy of `value`. Never mutates it, never throws. */
   (value: unknown): unknown;
