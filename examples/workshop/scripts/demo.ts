@@ -8,6 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderSpans, type SpanView } from '@lambda-sentinel/testing';
@@ -466,10 +467,11 @@ if (!args.serve) {
     });
   });
   server.listen(Number(args.port), '127.0.0.1', () => {
-    const origin = `http://127.0.0.1:${args.port}`;
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     console.log(`\nServing the API and a live report on ${origin}/ — open it in a browser, then try:`);
-    console.log(`  curl -H 'Authorization: Bearer ${token}' ${origin}/socks`);
-    console.log(`  curl -H 'Authorization: Bearer ${token}' ${origin}/customizations`);
+    console.log(`  TOKEN='${token}'`);
+    console.log(`  curl -H "Authorization: Bearer $TOKEN" ${origin}/socks`);
+    console.log(`  curl -H "Authorization: Bearer $TOKEN" ${origin}/customizations`);
     console.log('Ctrl-C to stop.');
   });
   process.on('SIGINT', async () => {

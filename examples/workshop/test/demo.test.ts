@@ -194,6 +194,37 @@ describe('pnpm demo', () => {
     expect(check.traces).toBe(13);
   });
 
+  it('with --serve, serves the API and the report, which shows each new request', async () => {
+    const child = spawn(process.execPath, [demo, '--serve', '--port', '0', '--out', out], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    try {
+      let stdout = '';
+      await new Promise<void>((ready, fail) => {
+        const timer = setTimeout(() => fail(new Error(`not serving after 120 s:\n${stdout}`)), 120_000);
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          if (stdout.includes('Ctrl-C to stop.')) {
+            clearTimeout(timer);
+            ready();
+          }
+        });
+      });
+      const origin = /live report on (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
+      const token = /TOKEN='([^']+)'/.exec(stdout)?.[1];
+      expect(await (await fetch(`${origin}/`)).text()).toContain('<svg class="service-map"');
+      expect(await (await fetch(`${origin}/report/version`)).text()).toBe('13');
+      const socks = await fetch(`${origin}/socks`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(socks.status).toBe(200);
+      expect(await (await fetch(`${origin}/report/version`)).text()).toBe('14');
+      expect(await (await fetch(`${origin}/`)).text()).toContain('curl GET /socks');
+    } finally {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGINT');
+      await exited;
+    }
+  }, 150_000);
+
   it('prints its usage with --help', () => {
     const help = spawnSync(process.execPath, [demo, '--help'], { encoding: 'utf8', timeout: 30_000 });
     expect(help.status).toBe(0);
