@@ -17,6 +17,7 @@ import { createApiGateway } from '../local/api-gateway.ts';
 import { reportHtml } from '../local/report/html.ts';
 import {
   countEvents,
+  LOG_CONTEXT_KEYS,
   type ReportInvocation,
   type ReportStep,
   reportInvocation,
@@ -131,21 +132,6 @@ function stepLine(step: ReportStep): string {
   return `${head}${paintAnswer(step.answer)}  ${functions}${notes.length ? `  ${magenta(notes.join(', '))}` : ''}`;
 }
 
-// Context keys Powertools adds to every line; `--verbose` leaves them out.
-const NOISE = new Set([
-  'level',
-  'message',
-  'timestamp',
-  'service',
-  'cold_start',
-  'function_arn',
-  'function_memory_size',
-  'function_name',
-  'function_request_id',
-  'sampling_rate',
-  'xray_trace_id',
-]);
-
 /** `key=value` pairs wrapped to the terminal width, continuation lines aligned under the first. */
 function wrapped(label: string, items: string[], indent: string): string[] {
   const lines: string[] = [];
@@ -180,7 +166,7 @@ function details(step: ReportStep): string[] {
     // Each line as written, folded to the terminal's width; the longest (the event) end after
     // four rows: report.html has them in full.
     const logs = inv.logs.flatMap((log) => {
-      const rest = Object.fromEntries(Object.entries(log).filter(([k]) => !NOISE.has(k)));
+      const rest = Object.fromEntries(Object.entries(log).filter(([k]) => !LOG_CONTEXT_KEYS.has(k)));
       const line = `${String(log.level).padEnd(5)} ${log.message ?? ''}${Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ''}`;
       const rows = clip(line, 4 * LOG_WIDTH).match(new RegExp(`.{1,${LOG_WIDTH}}`, 'gu')) ?? [];
       return rows.map((row) => (log.level === 'WARN' || log.level === 'ERROR' ? yellow(row) : row));

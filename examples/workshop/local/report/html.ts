@@ -2,7 +2,7 @@ import type { LogRecord, SpanView } from '@lambda-sentinel/testing';
 import { buildServiceMap } from '../service-map.ts';
 import { type Bar, barChart, categoryChart, type LegendItem } from './charts.ts';
 import { HEALTH_COLOURS, serviceMapSvg } from './map-svg.ts';
-import { countEvents, type ReportInvocation, type ReportStep } from './model.ts';
+import { countEvents, LOG_CONTEXT_KEYS, type ReportInvocation, type ReportStep } from './model.ts';
 import { esc, ms } from './svg.ts';
 
 /**
@@ -25,21 +25,6 @@ export interface ReportMeta {
 }
 
 const PALETTE = ['#0073bb', '#ec7211', '#1d8102', '#8456ce', '#d13212', '#00a1c9', '#6b40c4', '#b0084d'];
-
-// Context keys Powertools adds to every line; shown once per invocation instead.
-const CONTEXT_KEYS = new Set([
-  'level',
-  'message',
-  'timestamp',
-  'service',
-  'cold_start',
-  'function_arn',
-  'function_memory_size',
-  'function_name',
-  'function_request_id',
-  'sampling_rate',
-  'xray_trace_id',
-]);
 
 function colours(steps: readonly ReportStep[]): Map<string, string> {
   const names = [...new Set(steps.flatMap((s) => s.invocations.map((i) => i.function)))];
@@ -116,7 +101,7 @@ function waterfall(step: ReportStep): string {
 }
 
 function logLine(log: LogRecord): string {
-  const rest = Object.fromEntries(Object.entries(log).filter(([key]) => !CONTEXT_KEYS.has(key)));
+  const rest = Object.fromEntries(Object.entries(log).filter(([key]) => !LOG_CONTEXT_KEYS.has(key)));
   const extra = Object.keys(rest).length ? ` <code>${esc(JSON.stringify(rest))}</code>` : '';
   return `<li class="lvl-${esc(log.level)}"><span class="level">${esc(log.level)}</span> ${esc(log.message ?? '')}${extra}</li>`;
 }

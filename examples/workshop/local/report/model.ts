@@ -9,6 +9,21 @@ import type { Invocation } from '../api-gateway.ts';
  * both render this model.
  */
 
+/** Context keys Powertools adds to every log line (with `level` and `message`): shown once per invocation, not per line. */
+export const LOG_CONTEXT_KEYS: ReadonlySet<string> = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
+]);
+
 /** X-Ray's reading of a call: 2xx ok, 4xx error, 429 throttle, otherwise a fault. A refusal is an error. */
 export type Health = 'ok' | 'error' | 'fault' | 'throttle';
 
