@@ -77,6 +77,8 @@ export function startFunctionProcess(
     { resolve: (ran: RanInvocation) => void; reject: (error: Error) => void }
   >();
   let nextId = 1;
+  // One invocation at a time, as Lambda gives an execution environment (concurrent calls queue).
+  let queue: Promise<unknown> = Promise.resolve();
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   child.once('exit', (code, signal) => {
     for (const { reject } of pending.values()) {
@@ -95,10 +97,15 @@ export function startFunctionProcess(
           name,
           invoke(event, invokeOptions) {
             const id = nextId++;
-            return new Promise<RanInvocation>((resolveRun, rejectRun) => {
-              pending.set(id, { resolve: resolveRun, reject: rejectRun });
-              child.send({ id, event, options: invokeOptions } satisfies HostRequest);
-            });
+            const run = queue.then(
+              () =>
+                new Promise<RanInvocation>((resolveRun, rejectRun) => {
+                  pending.set(id, { resolve: resolveRun, reject: rejectRun });
+                  child.send({ id, event, options: invokeOptions } satisfies HostRequest);
+                }),
+            );
+            queue = run.catch(() => undefined);
+            return run;
           },
           async close() {
             if (child.exitCode === null && child.signalCode === null) child.kill();

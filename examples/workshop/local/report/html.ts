@@ -217,7 +217,7 @@ export async function reportHtml(steps: readonly ReportStep[], meta: ReportMeta)
 <li><b>${steps.length}</b> requests</li><li><b>${all.length}</b> invocations</li>
 <li><b>${all.filter((i) => i.coldStart).length}</b> cold starts</li>
 <li><b>${all.filter((i) => i.health !== 'ok').length}</b> with errors or faults</li>
-<li><b>${countEvents(all).size ? [...countEvents(all).values()].reduce((a, b) => a + b, 0) : 0}</b> security events</li></ul>
+<li><b>${[...countEvents(all).values()].reduce((a, b) => a + b, 0)}</b> security events</li></ul>
 <p>Security events: ${esc(events)}.</p>
 ${meta.notes.map((note) => `<p>${esc(note)}</p>`).join('\n')}
 <nav><a href="#map">Service map</a> · <a href="#traces">Traces</a> · <a href="#metrics">Metrics</a></nav></header>
