@@ -1,37 +1,32 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
+import { repositoryUrl } from '../repository.ts';
+import { guideSections } from './guide-sections.ts';
 
-const guideDir = fileURLToPath(new URL('../guide/', import.meta.url));
-
-/** The label of a guide page is its first `# ` heading (falls back to the file name). */
-function pageTitle(file: string): string {
-  const heading = readFileSync(guideDir + file, 'utf8')
-    .split('\n')
-    .find((line) => line.startsWith('# '));
-  return heading ? heading.slice(2).trim() : file.replace(/\.md$/, '');
+function guideSidebar() {
+  return [
+    ...guideSections().map((section) => ({
+      text: section.text,
+      items: section.pages.map((page) => ({ text: page.title, link: page.url })),
+    })),
+    {
+      text: 'Reference',
+      items: [
+        { text: 'API reference', link: '/api/' },
+        { text: 'Benchmarks', link: '/benchmarks' },
+      ],
+    },
+  ];
 }
 
-/**
- * Built from the files on disk at build time, so every page another engineer adds
- * to docs/guide/ appears without touching this config. Getting started comes first,
- * the index page is the section link, the rest follow alphabetically.
- */
-function guideSidebar() {
-  const pages = readdirSync(guideDir)
-    .filter((file) => file.endsWith('.md') && file !== 'index.md')
-    .sort((a, b) => {
-      if (a === 'getting-started.md') return -1;
-      if (b === 'getting-started.md') return 1;
-      return a.localeCompare(b);
-    });
+/** The API reference's sidebar, written by TypeDoc (typedoc-vitepress-theme) before VitePress builds. */
+function apiSidebar() {
+  const file = fileURLToPath(new URL('../api/typedoc-sidebar.json', import.meta.url));
+  if (!existsSync(file)) return [];
   return [
-    {
-      text: 'Guide',
-      link: '/guide/',
-      items: pages.map((file) => ({ text: pageTitle(file), link: `/guide/${file.replace(/\.md$/, '')}` })),
-    },
-    { text: 'Reference', items: [{ text: 'Benchmarks', link: '/benchmarks' }] },
+    { text: 'API reference', link: '/api/', items: JSON.parse(readFileSync(file, 'utf8')) },
+    { text: 'Guide', link: '/guide/' },
   ];
 }
 
@@ -49,7 +44,8 @@ const home = {
     actions: [
       { theme: 'brand', text: 'Get started', link: '/guide/getting-started' },
       { theme: 'alt', text: 'Guide', link: '/guide/' },
-      { theme: 'alt', text: 'Benchmarks', link: '/benchmarks' },
+      { theme: 'alt', text: 'API reference', link: '/api/' },
+      { theme: 'alt', text: 'Source', link: repositoryUrl },
     ],
   },
   features: [
@@ -101,12 +97,15 @@ export default defineConfig({
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started', activeMatch: '/guide/' },
+      { text: 'API', link: '/api/', activeMatch: '/api/' },
       { text: 'Benchmarks', link: '/benchmarks' },
     ],
     sidebar: {
       '/guide/': guideSidebar(),
       '/benchmarks': guideSidebar(),
+      '/api/': apiSidebar(),
     },
+    socialLinks: [{ icon: 'github', link: repositoryUrl, ariaLabel: 'Source on GitHub' }],
     search: { provider: 'local' },
     outline: [2, 3],
   },

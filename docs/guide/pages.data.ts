@@ -1,21 +1,7 @@
-import { createContentLoader } from 'vitepress';
+import { guideSections } from '../.vitepress/guide-sections.ts';
 
-// Lists every guide page at build time, so pages added by other packages appear on the guide index.
-export default createContentLoader('guide/*.md', {
-  includeSrc: true,
-  transform(raw) {
-    return raw
-      .filter((page) => page.url !== '/guide/')
-      .map((page) => ({
-        url: page.url,
-        title: /^# (.+)$/m.exec(page.src ?? '')?.[1]?.trim() ?? page.url,
-      }))
-      .sort((a, b) =>
-        a.url === '/guide/getting-started'
-          ? -1
-          : b.url === '/guide/getting-started'
-            ? 1
-            : a.url.localeCompare(b.url),
-      );
-  },
-});
+// The guide's pages in reading order, by section (the same order as the sidebar).
+export default {
+  watch: ['./*.md'],
+  load: () => guideSections(),
+};

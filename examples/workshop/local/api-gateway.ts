@@ -1,6 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type CapturedOutput, captureOutput, type InvokeResult, invoke } from '@lambda-sentinel/testing';
+import {
+  type CapturedOutput,
+  captureOutput,
+  type InvokeOptions,
+  type InvokeResult,
+  invoke,
+} from '@lambda-sentinel/testing';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from 'aws-lambda';
+import type { FunctionProcess, RanInvocation } from './function-process.ts';
 
 /**
  * An in-process stand-in for API Gateway's REST API with a TOKEN authorizer
@@ -11,6 +18,9 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from 'aws-lambd
  */
 
 export type Handler = (event: any, context: any) => Promise<any>;
+
+/** A function: a handler run in this process, or one running in a process of its own. */
+export type LambdaFunction = Handler | FunctionProcess;
 
 export interface Route {
   method: string;
@@ -24,7 +34,7 @@ export interface Invocation {
   /** How it was invoked: through the API emulation, or directly (a forged invocation, a schedule). */
   via: 'api' | 'direct';
   event: unknown;
-  result: InvokeResult;
+  result: Omit<InvokeResult, 'context'>;
   output: CapturedOutput<unknown>;
   /** The X-Ray trace root and the facade segment id this invocation ran under. */
   traceRoot: string;
@@ -43,8 +53,8 @@ export interface ApiGatewayOptions {
   stage: string;
   accountId: string;
   region: string;
-  authorizer: Handler;
-  functions: Record<string, Handler>;
+  authorizer: LambdaFunction;
+  functions: Record<string, LambdaFunction>;
   routes: Route[];
   xrayDaemonAddress?: string;
 }
@@ -94,29 +104,43 @@ function policyAllows(policy: APIGatewayAuthorizerResult, methodArn: string): bo
   return allowed;
 }
 
+/** Invokes `handler` here, its output captured. */
+async function inThisProcess(
+  handler: Handler,
+  event: unknown,
+  options: InvokeOptions,
+): Promise<RanInvocation> {
+  let result!: InvokeResult;
+  const output = await captureOutput(async () => {
+    result = await invoke(handler, event, options);
+  });
+  return { result, output };
+}
+
 export function createApiGateway(options: ApiGatewayOptions) {
   const { apiId, stage, accountId, region } = options;
 
   async function run(
     fn: string,
-    handler: Handler,
+    target: LambdaFunction,
     event: unknown,
     traceRoot: string,
     via: Invocation['via'] = 'api',
   ): Promise<Invocation> {
     const parentId = hex(8);
-    let result!: InvokeResult;
-    const output = await captureOutput(async () => {
-      result = await invoke(handler, event, {
-        functionName: fn,
-        // Names the handler subsegment `## <function>.handler`, as each function's own handler setting would.
-        env: { _HANDLER: `${fn}.handler` },
-        accountId,
-        region,
-        traceId: `Root=${traceRoot};Parent=${parentId};Sampled=1`,
-        ...(options.xrayDaemonAddress ? { xrayDaemonAddress: options.xrayDaemonAddress } : {}),
-      });
-    });
+    const invokeOptions: InvokeOptions = {
+      functionName: fn,
+      // Names the handler subsegment `## <function>.handler`, as each function's own handler setting would.
+      env: { _HANDLER: `${fn}.handler` },
+      accountId,
+      region,
+      traceId: `Root=${traceRoot};Parent=${parentId};Sampled=1`,
+      ...(options.xrayDaemonAddress ? { xrayDaemonAddress: options.xrayDaemonAddress } : {}),
+    };
+    const { result, output } =
+      typeof target === 'function'
+        ? await inThisProcess(target, event, invokeOptions)
+        : await target.invoke(event, invokeOptions);
     return { function: fn, via, event, result, output, traceRoot, parentId };
   }
 

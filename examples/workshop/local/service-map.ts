@@ -1,145 +1,129 @@
 import type { SpanView } from '@lambda-sentinel/testing';
-import type { Invocation } from './api-gateway.ts';
+import type { Health, ReportStep } from './report/model.ts';
+import { ms } from './report/svg.ts';
 
 /**
  * A service map like the X-Ray console's, built from the spans the local
- * daemon received (from either tracing backend): client → API Gateway → functions → downstream services,
- * with call counts, average latency and faults. Rendered as Mermaid and as a
- * self-contained HTML page (inline SVG, no scripts).
+ * daemon received (from either tracing backend): callers → API Gateway →
+ * functions → the services they call. Each node counts its calls by health
+ * (ok, error = 4xx, fault = 5xx, throttle) and their total latency; each edge
+ * its calls and latency. Rendered as Mermaid here and as an SVG laid out by
+ * ELK in report.html.
  */
-interface Edge {
-  from: string;
-  to: string;
+export type NodeKind = 'client' | 'gateway' | 'function' | 'aws' | 'remote';
+
+export interface Tally {
   calls: number;
   totalMs: number;
-  faults: number;
+  /** Calls by health. */
+  health: Record<Health, number>;
 }
 
-function downstreamName(span: SpanView): string | undefined {
-  if (span.namespace === 'aws') return span.name;
-  if (span.namespace === 'remote')
-    return span.sql ? `${span.sql.databaseType ?? 'SQL'} ${span.name}` : span.name;
+export interface MapNode extends Tally {
+  id: string;
+  name: string;
+  kind: NodeKind;
+}
+
+export interface MapEdge extends Tally {
+  from: string;
+  to: string;
+}
+
+export interface ServiceMap {
+  nodes: MapNode[];
+  edges: MapEdge[];
+}
+
+const emptyHealth = (): Record<Health, number> => ({ ok: 0, error: 0, fault: 0, throttle: 0 });
+
+/** X-Ray's reading of an HTTP status. */
+export function healthOfStatus(status: number | undefined): Health {
+  if (status === undefined || status < 400) return 'ok';
+  if (status === 429) return 'throttle';
+  return status < 500 ? 'error' : 'fault';
+}
+
+function spanHealth(span: SpanView): Health {
+  if (span.throttle) return 'throttle';
+  if (span.fault) return 'fault';
+  return span.error ? 'error' : 'ok';
+}
+
+const spanMs = (span: SpanView) =>
+  span.start !== undefined && span.end !== undefined ? (span.end - span.start) * 1000 : 0;
+
+/** The service a span calls, as X-Ray names the downstream node; undefined for local work. */
+function downstream(span: SpanView): { name: string; kind: NodeKind } | undefined {
+  if (span.namespace === 'aws') return { name: span.name, kind: 'aws' };
+  if (span.namespace === 'remote') return { name: span.name, kind: 'remote' };
   return undefined;
 }
 
-export function buildServiceMap(
-  invocations: readonly Invocation[],
-  spansOfTrace: (root: string) => SpanView[],
-) {
-  const edges = new Map<string, Edge>();
-  const add = (from: string, to: string, ms: number, fault: boolean) => {
-    const key = `${from}→${to}`;
-    const edge = edges.get(key) ?? { from, to, calls: 0, totalMs: 0, faults: 0 };
-    edge.calls += 1;
-    edge.totalMs += ms;
-    if (fault) edge.faults += 1;
-    edges.set(key, edge);
+export function buildServiceMap(steps: readonly ReportStep[]): ServiceMap {
+  const nodes = new Map<string, MapNode>();
+  const edges = new Map<string, MapEdge>();
+  const count = (tally: Tally, ms: number, health: Health) => {
+    tally.calls += 1;
+    tally.totalMs += ms;
+    tally.health[health] += 1;
   };
-  for (const inv of invocations) {
-    add(inv.via === 'api' ? 'API Gateway' : 'Direct invoke', inv.function, 0, Boolean(inv.result.error));
-    const spans = spansOfTrace(inv.traceRoot);
-    const byId = new Map(spans.map((s) => [s.id, s]));
-    const belongs = (span: SpanView) => {
-      for (let cur: SpanView | undefined = span, hops = 0; cur && hops < 50; hops++) {
-        if (cur.parentId === inv.parentId) return true;
-        cur = cur.parentId ? byId.get(cur.parentId) : undefined;
+  const node = (name: string, kind: NodeKind): MapNode => {
+    let found = nodes.get(name);
+    if (!found) {
+      found = { id: `n${nodes.size}`, name, kind, calls: 0, totalMs: 0, health: emptyHealth() };
+      nodes.set(name, found);
+    }
+    return found;
+  };
+  const edge = (from: MapNode, to: MapNode, ms: number, health: Health) => {
+    const key = `${from.id}>${to.id}`;
+    let found = edges.get(key);
+    if (!found) {
+      found = { from: from.id, to: to.id, calls: 0, totalMs: 0, health: emptyHealth() };
+      edges.set(key, found);
+    }
+    count(found, ms, health);
+  };
+
+  for (const step of steps) {
+    const viaApi = step.invocations.some((inv) => inv.caller === 'API Gateway');
+    if (viaApi) {
+      const client = node('Client', 'client');
+      const gateway = node('API Gateway', 'gateway');
+      const ms = step.invocations.reduce((sum, inv) => sum + inv.durationMs, 0);
+      const health = healthOfStatus(typeof step.answer === 'number' ? step.answer : undefined);
+      count(client, 0, 'ok');
+      count(gateway, ms, health);
+      edge(client, gateway, ms, health);
+    }
+    for (const inv of step.invocations) {
+      const caller = node(inv.caller, inv.caller === 'API Gateway' ? 'gateway' : 'client');
+      if (!viaApi) count(caller, 0, 'ok');
+      const fn = node(inv.function, 'function');
+      count(fn, inv.durationMs, inv.health);
+      edge(caller, fn, inv.durationMs, inv.health);
+      for (const span of inv.spans) {
+        const target = downstream(span);
+        if (!target) continue;
+        const service = node(target.name, target.kind);
+        count(service, spanMs(span), spanHealth(span));
+        edge(fn, service, spanMs(span), spanHealth(span));
       }
-      return false;
-    };
-    for (const span of spans) {
-      const name = downstreamName(span);
-      if (!name || !belongs(span)) continue;
-      const ms = span.end && span.start ? (span.end - span.start) * 1000 : 0;
-      add(inv.function, name, ms, span.fault || span.error);
     }
   }
-  const list = [...edges.values()];
-  if (list.some((e) => e.from === 'API Gateway'))
-    list.unshift({ from: 'Client', to: 'API Gateway', calls: 0, totalMs: 0, faults: 0 });
-  return list;
+  return { nodes: [...nodes.values()], edges: [...edges.values()] };
 }
 
-const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
-const label = (e: Edge) =>
-  e.calls
-    ? `${e.calls} call${e.calls > 1 ? 's' : ''}${e.totalMs ? `, avg ${(e.totalMs / e.calls).toFixed(1)} ms` : ''}${e.faults ? `, ${e.faults} faulted` : ''}`
-    : '';
+/** `12 calls · 3.4 ms`: the figures an edge carries. */
+export function edgeLabel(tally: Tally): string {
+  const calls = `${tally.calls} call${tally.calls === 1 ? '' : 's'}`;
+  return tally.totalMs > 0 ? `${calls} · ${ms(tally.totalMs / tally.calls)} ms` : calls;
+}
 
-export function toMermaid(edges: readonly Edge[]): string {
+export function toMermaid(map: ServiceMap): string {
   const lines = ['flowchart LR'];
-  for (const e of edges) {
-    const text = label(e);
-    lines.push(`  ${id(e.from)}["${e.from}"] -->${text ? `|"${text}"|` : ''} ${id(e.to)}["${e.to}"]`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
-export function toHtml(edges: readonly Edge[], title = 'Customize Unicorns — service map'): string {
-  // Columns by distance from the entry points; rows in order of appearance.
-  const depth = new Map<string, number>();
-  const entry = (n: string) => !edges.some((e) => e.to === n);
-  for (const e of edges) if (entry(e.from)) depth.set(e.from, 0);
-  for (let changed = true, guard = 0; changed && guard < 20; guard++) {
-    changed = false;
-    for (const e of edges) {
-      const d = (depth.get(e.from) ?? 0) + 1;
-      if ((depth.get(e.to) ?? -1) < d) {
-        depth.set(e.to, d);
-        changed = true;
-      }
-    }
-  }
-  const columns: string[][] = [];
-  for (const [node, d] of depth) {
-    columns[d] ??= [];
-    columns[d].push(node);
-  }
-  const W = 230;
-  const H = 90;
-  const pos = new Map<string, { x: number; y: number }>();
-  for (const [c, nodes] of columns.entries()) {
-    for (const [r, n] of nodes.entries()) pos.set(n, { x: 20 + c * W, y: 30 + r * H });
-  }
-  const width = 40 + columns.length * W;
-  const height = 60 + Math.max(...columns.map((c) => c.length)) * H;
-  const parts: string[] = [];
-  for (const e of edges) {
-    const a = pos.get(e.from)!;
-    const b = pos.get(e.to)!;
-    const colour = e.faults ? '#d13212' : '#545b64';
-    parts.push(
-      `<line x1="${a.x + 170}" y1="${a.y + 22}" x2="${b.x}" y2="${b.y + 22}" stroke="${colour}" marker-end="url(#arrow)"/>`,
-      `<text x="${(a.x + 170 + b.x) / 2}" y="${(a.y + b.y) / 2 + 16}" font-size="10" text-anchor="middle" fill="${colour}">${esc(label(e))}</text>`,
-    );
-  }
-  for (const [n, p] of pos) {
-    parts.push(
-      `<rect x="${p.x}" y="${p.y}" width="170" height="44" rx="22" fill="#fff" stroke="#ff9900" stroke-width="2"/>`,
-      `<text x="${p.x + 85}" y="${p.y + 27}" font-size="12" text-anchor="middle">${esc(n)}</text>`,
-    );
-  }
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#16191f}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style></head>
-<body><h1>${esc(title)}</h1>
-<p>Built from the spans the demo's local X-Ray daemon received, as the X-Ray console's service map would show them.</p>
-<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui,sans-serif">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#545b64"/></marker></defs>
-${parts.join('\n')}
-</svg>
-<table><thead><tr><th>from</th><th>to</th><th>calls</th><th>avg ms</th><th>faults</th></tr></thead><tbody>
-${edges
-  .filter((e) => e.calls)
-  .map(
-    (e) =>
-      `<tr><td>${esc(e.from)}</td><td>${esc(e.to)}</td><td>${e.calls}</td><td>${e.totalMs ? (e.totalMs / e.calls).toFixed(1) : ''}</td><td>${e.faults}</td></tr>`,
-  )
-  .join('\n')}
-</tbody></table>
-<h2>Mermaid</h2><pre>${esc(toMermaid(edges))}</pre>
-</body></html>
-`;
+  for (const n of map.nodes) lines.push(`  ${n.id}["${n.name.replace(/"/g, "'")}"]`);
+  for (const e of map.edges) lines.push(`  ${e.from} -->|"${edgeLabel(e)}"| ${e.to}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,14 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { runtimeGuard } from '@lambda-sentinel/runtime-guard';
 import { startDynalite, startTraceSink, type TraceSink } from '@lambda-sentinel/testing';
 import { createConnection } from 'mysql2/promise';
-import { type ApiGateway, createApiGateway, type Handler } from './api-gateway.ts';
+import { type ApiGateway, createApiGateway, type LambdaFunction } from './api-gateway.ts';
 import { type LocalCognito, startLocalCognito } from './cognito.ts';
+import { startFunctionProcess } from './function-process.ts';
+import { FUNCTION_SOURCES } from './functions.ts';
 
 /**
  * Everything the workshop app needs, on this machine: dynalite for DynamoDB,
@@ -25,7 +29,12 @@ export interface LocalStack {
   accountId: string;
   region: string;
   database: string;
-  functions: Record<string, Handler>;
+  functions: Record<string, LambdaFunction>;
+  /**
+   * Starts one more function (`isolate` only): `module`'s `handler` in a process of its own,
+   * routed to by `api.invokeDirectly(name, ...)`.
+   */
+  addFunction(name: string, module: string): Promise<LambdaFunction>;
   close(): Promise<void>;
 }
 
@@ -36,6 +45,13 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** The functions' tracing backend (`SENTINEL_TRACING`). Default `xray`. */
   tracing?: 'xray' | 'otel';
+  /**
+   * Run each function in a Node process of its own, as Lambda does (its own cold start, its
+   * own runtime guard, its own CPU and memory figures) instead of all in this process. The
+   * SQLite database is then a file they share. Default false (the end-to-end tests, which
+   * look into the functions' process).
+   */
+  isolate?: boolean;
 }
 
 const ACCOUNT = '123456789012';
@@ -73,7 +89,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const traces = await startTraceSink(tracing);
   closers.push(() => traces.close());
 
-  let database = 'sqlite (in memory)';
+  let database = options.isolate ? 'sqlite (one file, shared)' : 'sqlite (in memory)';
   const dbEnv: Record<string, string> = {};
   if (options.mysqlUrl) {
     const url = new URL(options.mysqlUrl);
@@ -130,13 +146,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The harness provisions the database, as a deployment does (schema and seed from
   // src/init/queries.sql), before the functions load: the functions read no file of their own
   // code at run time, which their runtime guard forbids (fileRead denies LAMBDA_TASK_ROOT/**).
-  const database_ = await import('../src/shared/database.ts');
-  if (!options.mysqlUrl) {
-    const { sqliteDb } = await import('../src/app/db.ts');
-    database_.useDb(await sqliteDb(':memory:'));
-  } else {
+  const { sqliteDb, initMysqlSchema } = await import('../src/app/db.ts');
+  const functionEnv: Record<string, string> = {};
+  if (options.mysqlUrl) {
     const { createPool } = await import('mysql2/promise');
-    const { initMysqlSchema } = await import('../src/app/db.ts');
     const pool = createPool({
       host: dbEnv.DB_HOST,
       port: Number(dbEnv.DB_PORT),
@@ -146,24 +159,77 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await initMysqlSchema(pool);
     await pool.end();
+  } else if (options.isolate) {
+    // One file all the function processes open (the schema is in it already).
+    const dir = mkdtempSync(join(tmpdir(), 'workshop-db-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    functionEnv.SQLITE_PATH = join(dir, 'unicorn_customization.sqlite');
+    await (await sqliteDb(functionEnv.SQLITE_PATH)).close();
   }
-  closers.push(async () => (await database_.getDb()).close());
 
-  const functions: Record<string, Handler> = {
-    unicornParts: (await import('../src/app/unicornParts.ts')).handler,
-    customizeUnicorn: (await import('../src/app/customizeUnicorn.ts')).handler,
-    managePartners: (await import('../src/app/managePartners.ts')).handler,
-    customUnicornAnalytics: (await import('../src/app/customUnicornAnalytics.ts')).handler,
+  const started: Started = {
+    closers,
+    cognito,
+    traces,
+    tracing,
+    dynamodbEndpoint: dynalite.endpoint,
+    database,
   };
-  const authorizer = (await import('../src/authorizer/index.ts')).handler;
+  if (options.isolate) {
+    const start = async (name: string, module: string) => {
+      const fn = await startFunctionProcess(name, module, {
+        env: { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: name },
+      });
+      closers.push(() => fn.close());
+      return fn;
+    };
+    const entries = await Promise.all(
+      Object.entries(FUNCTION_SOURCES).map(async ([name, source]) => {
+        return [name, await start(name, resolve(WORKSHOP, source))] as const;
+      }),
+    );
+    return assemble(started, Object.fromEntries(entries), start);
+  }
+
+  const database_ = await import('../src/shared/database.ts');
+  if (!options.mysqlUrl) database_.useDb(await sqliteDb(':memory:'));
+  closers.push(async () => (await database_.getDb()).close());
+  const functions: Record<string, LambdaFunction> = {};
+  for (const [name, source] of Object.entries(FUNCTION_SOURCES)) {
+    functions[name] = (await import(resolve(WORKSHOP, source))).handler;
+  }
+  return assemble(started, functions, async () => {
+    throw new Error('addFunction needs { isolate: true }');
+  });
+}
+
+const WORKSHOP = resolve(import.meta.dirname, '..');
+
+/** What both modes share once the stand-ins are up. */
+interface Started {
+  closers: Array<() => Promise<unknown>>;
+  cognito: LocalCognito;
+  traces: TraceSink;
+  tracing: 'xray' | 'otel';
+  dynamodbEndpoint: string;
+  database: string;
+}
+
+function assemble(
+  started: Started,
+  functions: Record<string, LambdaFunction>,
+  start: (name: string, module: string) => Promise<LambdaFunction>,
+): LocalStack {
+  const { authorizer } = functions;
+  if (!authorizer) throw new Error('no authorizer function');
   const api = createApiGateway({
     apiId: API_ID,
     stage: STAGE,
     accountId: ACCOUNT,
     region: REGION,
     authorizer,
-    functions: { ...functions, authorizer },
-    xrayDaemonAddress: traces.address,
+    functions,
+    xrayDaemonAddress: started.traces.address,
     routes: [
       ...['/horns', '/socks', '/glasses', '/capes'].map((resource) => ({
         method: 'GET',
@@ -180,18 +246,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   return {
     api,
-    cognito,
-    traces,
-    tracing,
-    dynamodbEndpoint: dynalite.endpoint,
+    cognito: started.cognito,
+    traces: started.traces,
+    tracing: started.tracing,
+    dynamodbEndpoint: started.dynamodbEndpoint,
     apiId: API_ID,
     stage: STAGE,
     accountId: ACCOUNT,
     region: REGION,
-    database,
-    functions: { ...functions, authorizer },
+    database: started.database,
+    functions,
+    async addFunction(name, module) {
+      functions[name] = await start(name, module);
+      return functions[name];
+    },
     async close() {
-      for (const close of closers.reverse()) await close().catch(() => undefined);
+      for (const close of started.closers.reverse()) await close().catch(() => undefined);
     },
   };
 }

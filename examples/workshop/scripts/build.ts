@@ -9,16 +9,9 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { FUNCTION_SOURCES } from '../local/functions.ts';
 
 const root = resolve(import.meta.dirname, '..');
-
-const FUNCTIONS: Record<string, string> = {
-  authorizer: 'src/authorizer/index.ts',
-  unicornParts: 'src/app/unicornParts.ts',
-  customizeUnicorn: 'src/app/customizeUnicorn.ts',
-  managePartners: 'src/app/managePartners.ts',
-  customUnicornAnalytics: 'src/app/customUnicornAnalytics.ts',
-};
 
 // Some bundled CommonJS dependencies call require(); ESM output has none unless we provide it.
 const requireShim =
@@ -26,7 +19,7 @@ const requireShim =
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-for (const [name, entry] of Object.entries(FUNCTIONS)) {
+for (const [name, entry] of Object.entries(FUNCTION_SOURCES)) {
   const outfile = resolve(root, 'dist', name, 'index.mjs');
   await build({
     entryPoints: [resolve(root, entry)],

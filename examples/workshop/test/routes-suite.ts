@@ -14,6 +14,7 @@ import { RuntimeGuardViolationError } from '@lambda-sentinel/runtime-guard';
 import { fixtures, type SpanView } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse, Invocation } from '../local/api-gateway.ts';
+import { ownSpans } from '../local/report/model.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../local/stack.ts';
 import { guardOptions } from '../src/shared/guard.ts';
 
@@ -52,15 +53,7 @@ export function describeRoutes(title: string, options: LocalStackOptions & { exp
       for (const deadline = Date.now() + 5000; !ended() && Date.now() < deadline; ) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      const spans = stack.traces.spans(inv.traceRoot);
-      const byId = new Map(spans.map((s) => [s.id, s]));
-      return spans.filter((span) => {
-        for (let cur: SpanView | undefined = span, hops = 0; cur && hops < 20; hops++) {
-          if (cur.parentId === inv.parentId) return true;
-          cur = cur.parentId ? byId.get(cur.parentId) : undefined;
-        }
-        return false;
-      });
+      return ownSpans(inv, stack.traces.spans(inv.traceRoot));
     }
 
     async function registerPartner(name: string): Promise<string> {

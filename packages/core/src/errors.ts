@@ -3,7 +3,9 @@
  * the offending option so the message can point at the exact line to fix.
  */
 export class SentinelConfigError extends Error {
+  /** Always `SentinelConfigError`. */
   override readonly name = 'SentinelConfigError';
+  /** The option (or environment variable) that is wrong, e.g. `budgets.durationMs` or `SENTINEL_TAGS`. */
   readonly option: string;
 
   constructor(option: string, message: string) {

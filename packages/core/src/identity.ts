@@ -2,12 +2,17 @@ import { SentinelConfigError } from './errors.ts';
 
 /** The parts of a Lambda context `functionIdentity` reads. */
 export interface IdentityContext {
+  /** `context.functionName`; falls back to `AWS_LAMBDA_FUNCTION_NAME`. */
   functionName?: string;
+  /** `context.functionVersion`; falls back to `AWS_LAMBDA_FUNCTION_VERSION`. */
   functionVersion?: string;
+  /** `context.invokedFunctionArn`: where the region and the function's own account id come from. */
   invokedFunctionArn?: string;
+  /** `context.memoryLimitInMB`, as the runtime gives it (a string) or a number. */
   memoryLimitInMB?: string | number;
 }
 
+/** Options of {@link functionIdentity}: what the code says, which wins over the environment. */
 export interface IdentityOptions {
   /** Service name; falls back to `POWERTOOLS_SERVICE_NAME`, then the function name. */
   serviceName?: string;
@@ -17,18 +22,27 @@ export interface IdentityOptions {
 
 /** What a function is and who owns it: the seed material's "every function carries owner, environment, lifecycle". */
 export interface FunctionIdentity {
+  /** The service name: the `serviceName` option, else `POWERTOOLS_SERVICE_NAME`, else the function name. */
   service: string;
+  /** The Lambda function name. */
   functionName?: string;
+  /** The version that ran (`$LATEST` or a number). */
   functionVersion?: string;
+  /** The region, from the invoked ARN or `AWS_REGION`. */
   region?: string;
+  /** The function's own account id, from the invoked ARN (absent without a context). */
   accountId?: string;
+  /** The `owner` tag: the team to call about this function. */
   owner?: string;
+  /** The `environment` tag (`prod`, `staging`, ...). */
   environment?: string;
+  /** The `lifecycle` tag (`production`, `experimental`, `deprecated`, ...). */
   lifecycle?: string;
   /** Every tag, the three above included. */
   tags: Readonly<Record<string, string>>;
 }
 
+/** Environment variables, as `process.env` holds them. */
 type Env = Record<string, string | undefined>;
 
 // AWS tag rules: keys up to 128 characters, values up to 256, from this character set.

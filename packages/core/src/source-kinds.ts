@@ -30,6 +30,7 @@ export const SOURCE_KINDS = [
   'unknown',
 ] as const;
 
+/** One of {@link SOURCE_KINDS}: what kind of event source invoked the function. */
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** Kinds whose caller expects an HTTP response (a refusal is a 403, not a thrown error). */
@@ -62,14 +63,18 @@ export const BATCH_SOURCE_KINDS: readonly SourceKind[] = [
 
 const kindSet: ReadonlySet<string> = new Set(SOURCE_KINDS);
 
+/** True when `value` is one of {@link SOURCE_KINDS}: checks an allowlist rule or a kind read from config. */
 export function isSourceKind(value: unknown): value is SourceKind {
   return typeof value === 'string' && kindSet.has(value);
 }
 
 /** Where one record of a batch came from. */
 export interface SourceRecord {
+  /** The record's source ARN (queue, topic, bucket, stream...). */
   arn?: string;
+  /** The account the record came from, from its ARN or the event. */
   accountId?: string;
+  /** The region the record came from. */
   region?: string;
 }
 
@@ -79,15 +84,21 @@ export interface SourceRecord {
  * function's own context.
  */
 export interface InvocationSource {
+  /** What kind of source invoked the function; `unknown` when the event matches no known shape. */
   kind: SourceKind;
   /** The source's ARN: queue, topic, bucket, stream, rule, target group, delivery stream, cluster, broker, secret... */
   arn?: string;
+  /** The account the event came from (the API's, the queue's, the rule's...). */
   accountId?: string;
+  /** The region the event came from. */
   region?: string;
   /** API Gateway REST/HTTP/WebSocket API id, or the AppSync API id. */
   apiId?: string;
+  /** The API Gateway stage. */
   stage?: string;
+  /** The HTTP method, for HTTP kinds. */
   method?: string;
+  /** The request path, for HTTP kinds. */
   path?: string;
   /** For batch kinds: the origin of every record, in order. Empty for an empty batch. */
   records?: SourceRecord[];

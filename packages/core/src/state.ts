@@ -9,6 +9,7 @@ import type { InvocationSource } from './source-kinds.ts';
  * concurrency) for handler code that has no `request`.
  */
 
+/** How serious a security event is; alarms and dashboards can filter on it. */
 export type SecuritySeverity = 'low' | 'medium' | 'high' | 'critical';
 
 /** Known event types; any snake_case name is accepted. */
@@ -19,11 +20,14 @@ export type SecurityEventType =
   | 'guard_violation'
   | (string & {});
 
+/** Facts about a security event: flat scalars only, so they log and annotate as they are. */
 export type SecurityEventDetail = Record<string, string | number | boolean | undefined>;
 
+/** What {@link recordSecurityEvent} takes. */
 export interface SecurityEventInput {
   /** snake_case, at most 64 characters: it becomes a metric dimension value and an annotation. */
   type: SecurityEventType;
+  /** Default `medium`. */
   severity?: SecuritySeverity;
   /** A short human sentence. Never put the secret itself here. */
   message: string;
@@ -33,8 +37,14 @@ export interface SecurityEventInput {
   recordedBy?: string;
 }
 
+/**
+ * A recorded security event, as the logger (one WARN line), metrics (`SecurityEvents` by
+ * `event_type`) and trace annotations (`security_event`) read it from the invocation state.
+ */
 export interface SecurityEvent extends Required<Pick<SecurityEventInput, 'type' | 'severity' | 'message'>> {
+  /** The input's detail with non-scalar values dropped. */
   detail: SecurityEventDetail;
+  /** Which component recorded it, e.g. `source-allowlist`. */
   recordedBy?: string;
   /** Epoch milliseconds. */
   time: number;
@@ -42,12 +52,18 @@ export interface SecurityEvent extends Required<Pick<SecurityEventInput, 'type' 
   duringInit?: boolean;
 }
 
+/**
+ * What the Sentinel middlewares of one invocation share: created by the first of them
+ * ({@link invocationState}), read by handler code through {@link currentInvocationState}.
+ */
 export interface InvocationState {
+  /** The Lambda request id (`context.awsRequestId`). */
   readonly requestId?: string;
   /** Epoch milliseconds when the first Sentinel middleware saw the invocation. */
   readonly startedAt: number;
   /** True for the first invocation this process served. */
   readonly coldStart: boolean;
+  /** Security events recorded during this invocation (and any recorded at init, carried into the first). At most 100. */
   readonly securityEvents: SecurityEvent[];
   /** Redactions performed during this invocation, by rule family (never the values). */
   readonly redactions: Record<string, number>;
@@ -59,8 +75,15 @@ export interface InvocationState {
 
 /** The slice of a Middy request this module needs. */
 export interface RequestLike {
+  /** Middy's `request.internal`, where the state is kept. */
   internal?: Record<string, unknown>;
-  context?: { awsRequestId?: string } | undefined;
+  /** The Lambda context; its request id names the state. */
+  context?:
+    | {
+        /** The Lambda request id. */
+        awsRequestId?: string;
+      }
+    | undefined;
 }
 
 const INTERNAL_KEY = '@lambda-sentinel/state';
@@ -72,8 +95,11 @@ const MAX_PENDING_INIT_EVENTS = 100;
 
 /** The slice of the Lambda runtime's invoke store (`@aws/lambda-invoke-store`) Sentinel uses. */
 export interface InvokeStoreLike {
+  /** True while an invocation runs in this async context. */
   hasContext(): boolean;
+  /** A value of the running invocation, by key. */
   get<T>(key: symbol): T | undefined;
+  /** Sets a value for the running invocation only. */
   set(key: symbol, value: unknown): void;
   /** The running invocation's `X-Amzn-Trace-Id`. */
   getXRayTraceId(): string | undefined;
@@ -211,7 +237,10 @@ export function recordSecurityEvent(input: SecurityEventInput, request?: Request
   return event;
 }
 
-/** Adds to the redaction counters of the current (or given) invocation. */
+/**
+ * Adds to the redaction counters of the current (or given) invocation, by rule family;
+ * the logger's summary line and the metrics read them. Outside an invocation it does nothing.
+ */
 export function countRedactions(counts: Readonly<Record<string, number>>, request?: RequestLike): void {
   const state = request ? invocationState(request) : currentInvocationState();
   if (!state) return;

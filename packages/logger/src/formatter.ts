@@ -23,7 +23,9 @@ const WITHHELD_MESSAGE = 'Log line withheld: it could not be redacted';
  * not scanned on every line (half the cost of a small line).
  */
 export class RedactingLogFormatter extends LogFormatter {
+  /** The formatter that shapes each line before it is redacted (Powertools' default, or yours). */
   readonly inner: LogFormatter;
+  /** The redactor every line passes through. */
   readonly redactor: Redactor;
 
   constructor(inner: LogFormatter, redactor: Redactor) {

@@ -18,6 +18,7 @@ export type LoggerOptions = ConstructorOptions & {
   redact?: RedactOptions;
 };
 
+/** A Powertools log level name: `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `CRITICAL`, `SILENT` (any case). */
 export type LogLevelName = keyof typeof LogLevelThreshold;
 
 /**
@@ -25,6 +26,7 @@ export type LogLevelName = keyof typeof LogLevelThreshold;
  * with `createChild()` stay redacting, even when given their own formatter.
  */
 export class RedactingLogger extends Logger {
+  /** The redactor every line passes through; children share it. */
   readonly redactor: Redactor;
   /** The redactor's options, so the same rules can be built for console output (no length limit). */
   readonly redactOptions: RedactOptions | undefined;

@@ -16,6 +16,7 @@ import { RedactingLogger } from './logger.ts';
  */
 const POWERTOOLS_LOGGER_KEY = 'powertools-for-aws.logger';
 
+/** Options of {@link redactedLogging}: `logger` is required. */
 export interface RedactedLoggingOptions {
   /** A logger from `createLogger()` (a plain Powertools Logger would print secrets). */
   logger: RedactingLogger;
@@ -40,9 +41,13 @@ export interface RedactedLoggingOptions {
   redactConsole?: boolean;
 }
 
+/** The `message` of the redacted event line (`logEvent`). */
 export const EVENT_MESSAGE = 'Lambda invocation event';
+/** The `message` of the redacted response line (`logResponse`). */
 export const RESPONSE_MESSAGE = 'Lambda invocation response';
+/** The `message` of the ERROR line for an unhandled error. */
 export const ERROR_MESSAGE = 'Lambda invocation failed';
+/** The `message` of the line that counts an invocation's redactions by family (never the values). */
 export const REDACTION_SUMMARY_MESSAGE = 'Secrets and personal data were redacted from this invocation';
 
 /**

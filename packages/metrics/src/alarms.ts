@@ -2,6 +2,7 @@ import { SentinelConfigError } from '@lambda-sentinel/core';
 import { EVENT_TYPE_DIMENSION, METRIC_NAMES } from './emf-metrics.ts';
 import { dimensionValueProblem, namespaceProblem } from './emf-rules.ts';
 
+/** The optional alarms of {@link alarmDefinitions}: each one set adds an alarm. */
 export interface AlarmThresholds {
   /** Alarm when the share of failed invocations in a period exceeds this (0-1), e.g. 0.05. */
   errorRate?: number;
@@ -11,6 +12,7 @@ export interface AlarmThresholds {
   eventLoopDelayMs?: number;
 }
 
+/** What {@link alarmDefinitions} needs to name the metrics it watches. */
 export interface AlarmDefinitionsOptions {
   /** The namespace the metrics are published in (as given to `createMetrics`). */
   namespace: string;
@@ -18,6 +20,7 @@ export interface AlarmDefinitionsOptions {
   service: string;
   /** The environment dimension value, when the metrics carry one (must match exactly). */
   environment?: string;
+  /** Error-rate, p99-duration and event-loop alarms; without them only the security-event alarms are made. */
   thresholds?: AlarmThresholds;
   /** Alarm/OK actions, e.g. `[{ Ref: 'AlertTopic' }]` or SNS topic ARNs. */
   alarmActions?: unknown[];
@@ -27,8 +30,11 @@ export interface AlarmDefinitionsOptions {
   logicalIdPrefix?: string;
 }
 
+/** One CloudFormation alarm resource, as it goes into a template's `Resources`. */
 export interface CloudWatchAlarmResource {
+  /** Always `AWS::CloudWatch::Alarm`. */
   Type: 'AWS::CloudWatch::Alarm';
+  /** The alarm's properties (`MetricName`, `Namespace`, `Dimensions`, `Threshold`, ...). */
   Properties: Record<string, unknown>;
 }
 

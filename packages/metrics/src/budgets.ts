@@ -2,9 +2,13 @@ import { SentinelConfigError } from '@lambda-sentinel/core';
 
 /** Per-invocation limits; exceeding one records a `budget_exceeded` security event. */
 export interface Budgets {
+  /** Wall-clock duration of the invocation, in ms (`Duration`). */
   durationMs?: number;
+  /** CPU time (user + system) the process spent during the invocation, in ms (`CpuTime`). */
   cpuMs?: number;
+  /** The longest the event loop was blocked during the invocation, in ms (`EventLoopDelayMax`). */
   eventLoopDelayMs?: number;
+  /** Peak resident memory of the process, in MB (`MemoryUsed`). */
   memoryMb?: number;
 }
 

@@ -4,8 +4,10 @@ import { createRedactor, type RedactorOptions } from '@lambda-sentinel/redact';
 import { dimensionValueProblem, namespaceProblem } from './emf-rules.ts';
 import { SentinelMetrics } from './sentinel-metrics.ts';
 
+/** The CloudWatch namespace when neither the `namespace` option nor `POWERTOOLS_METRICS_NAMESPACE` names one. */
 export const DEFAULT_NAMESPACE = 'LambdaSentinel';
 
+/** Options of {@link createMetrics}; every one has a default from the environment. */
 export interface CreateMetricsOptions {
   /** CloudWatch namespace; default `POWERTOOLS_METRICS_NAMESPACE`, then `LambdaSentinel`. */
   namespace?: string;

@@ -8,6 +8,7 @@ import { type Budgets, compileBudgets, overruns } from './budgets.ts';
 import { EventLoopMonitor, type LoopWindow } from './event-loop-monitor.ts';
 import { SentinelMetrics } from './sentinel-metrics.ts';
 
+/** Options of {@link emfMetrics}: only `metrics` is required. */
 export interface EmfMetricsOptions {
   /** Where metrics go: a Powertools `Metrics`, ideally from `createMetrics()`. */
   metrics: Metrics;
@@ -33,13 +34,21 @@ export interface EmfMetricsOptions {
 
 /** What `emfMetrics` publishes, by metric name. */
 export const METRIC_NAMES = {
+  /** Wall-clock time of the invocation, ms. */
   duration: 'Duration',
+  /** CPU time (user + system) of the process during the invocation, ms. */
   cpuTime: 'CpuTime',
+  /** The longest event-loop block during the invocation, ms. */
   eventLoopDelayMax: 'EventLoopDelayMax',
+  /** Peak resident memory of the process, MB. */
   memoryUsed: 'MemoryUsed',
+  /** 1 on the first invocation of the process; absent otherwise. */
   coldStart: 'ColdStart',
+  /** 1 when the handler failed, else 0 (also 0 for a refused invocation: that is a `SecurityEvents` count). */
   errors: 'Errors',
+  /** 1 when published at the timeout margin because the invocation was still running. */
   nearTimeout: 'NearTimeout',
+  /** Security events of the invocation, one document per `event_type`. */
   securityEvents: 'SecurityEvents',
 } as const;
 
@@ -237,11 +246,14 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
       if (memoryMb !== undefined)
         metrics.addMetric(METRIC_NAMES.memoryUsed, MetricUnit.Megabytes, round(memoryMb));
       if (coldStart && state.coldStart) metrics.addMetric(METRIC_NAMES.coldStart, MetricUnit.Count, 1);
+      // A refused invocation (the allowlist recorded `source_rejected` and threw) is a security
+      // event, counted in SecurityEvents; the handler never ran, so it is no function error.
+      const refused = outcome === 'error' && state.securityEvents.some((e) => e.type === 'source_rejected');
       if (outcome === 'near_timeout') metrics.addMetric(METRIC_NAMES.nearTimeout, MetricUnit.Count, 1);
-      else metrics.addMetric(METRIC_NAMES.errors, MetricUnit.Count, outcome === 'error' ? 1 : 0);
+      else metrics.addMetric(METRIC_NAMES.errors, MetricUnit.Count, outcome === 'error' && !refused ? 1 : 0);
       // Metadata, not dimensions: searchable in Logs Insights, free in CloudWatch.
       if (requestId) metrics.addMetadata('request_id', requestId);
-      metrics.addMetadata('outcome', outcome);
+      metrics.addMetadata('outcome', refused ? 'refused' : outcome);
       if (measure.peakConcurrency > 1)
         metrics.addMetadata('concurrent_invocations', String(measure.peakConcurrency));
     });

@@ -23,6 +23,7 @@ interface WarnLogger {
 // harnesses) replace it after this module is loaded.
 const consoleLogger: WarnLogger = { warn: (...args) => globalThis.console.warn(...args) };
 
+/** Options of the {@link SentinelMetrics} constructor; {@link createMetrics} resolves them for you. */
 export interface SentinelMetricsOptions extends MetricsOptions {
   /** Resolved namespace (required here so single-metric children inherit it exactly). */
   namespace: string;
@@ -103,6 +104,10 @@ export class SentinelMetrics extends Metrics {
     return this.settings().redactor;
   }
 
+  /**
+   * Adds a metric as Powertools' `addMetric` does, but throws a `RangeError` at the call when
+   * CloudWatch would reject the name or the value, instead of printing a broken EMF document.
+   */
   override addMetric(name: string, unit: MetricUnit, value: number, resolution?: MetricResolution): this {
     const label = typeof name === 'string' ? JSON.stringify(name.slice(0, 60)) : String(name);
     const nameProblem = metricNameProblem(name);

@@ -112,6 +112,49 @@ describe('emfMetrics: happy path', () => {
     expect(doc?.outcome).toBe('error');
   });
 
+  it.each([
+    ['a thrown refusal (non-HTTP source)', undefined],
+    ['a 403 refusal (HTTP source)', { statusCode: 403, body: '{"message":"Forbidden"}' }],
+  ])('counts %s as a security event, not as an error', async (_, response) => {
+    const metrics = newMetrics();
+    let ran = false;
+    // What sourceAllowlist does on a refusal: record the event, set the response for HTTP kinds, throw.
+    const refuse: MiddlewareObj = {
+      before: (request) => {
+        recordSecurityEvent({ type: 'source_rejected', message: 'unexpected caller' }, request);
+        throw new Error('Invocation source not allowed');
+      },
+      onError: (request) => {
+        if (response) request.response = response;
+      },
+    };
+    const handler = middy(async () => {
+      ran = true;
+      return 'ok';
+    })
+      .use(emfMetrics({ metrics }))
+      .use(refuse);
+    const out = await captureOutput(() => invoke(handler, {}));
+    expect(ran).toBe(false);
+    const docs = validEmf(out);
+    const [doc] = mainDocs(docs);
+    expect(doc?.Errors).toBe(0);
+    expect(doc?.outcome).toBe('refused');
+    expect(securityCounts(docs)).toEqual({ source_rejected: 1 });
+  });
+
+  it('still counts a handler failure as an error when another security event was recorded', async () => {
+    const metrics = newMetrics();
+    const handler = middy(async () => {
+      recordSecurityEvent({ type: 'secret_redacted', message: 'token in log' });
+      throw new Error('database down');
+    }).use(emfMetrics({ metrics }));
+    const out = await captureOutput(() => invoke(handler, {}));
+    const [doc] = mainDocs(validEmf(out));
+    expect(doc?.Errors).toBe(1);
+    expect(doc?.outcome).toBe('error');
+  });
+
   it('counts security events by type, one document per event_type', async () => {
     const metrics = newMetrics();
     const handler = middy(async () => {
@@ -420,7 +463,8 @@ describe('emfMetrics: the Middy onion (rule 3)', () => {
     expect(outer.seen.onErrorRan).toBe(1);
     expect(outer.seen.afterRan).toBe(1);
     const docs = validEmf(out);
-    expect(mainDocs(docs).map((doc) => doc.Errors)).toEqual([1, 0]);
+    // The refusal is a security event, not a function error.
+    expect(mainDocs(docs).map((doc) => doc.Errors)).toEqual([0, 0]);
     expect(securityCounts(docs)).toEqual({ source_rejected: 1 });
   });
 });

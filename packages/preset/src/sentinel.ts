@@ -21,6 +21,7 @@ import type { MiddlewareObj } from '@middy/core';
 
 type MysqlTarget = object;
 
+/** Options of {@link sentinel}: `allow` is the only one most functions need; the rest have safe defaults. */
 export interface SentinelOptions {
   /** Service name for logs, metrics and annotations; default `POWERTOOLS_SERVICE_NAME`, then the function name. */
   serviceName?: string;
@@ -68,6 +69,7 @@ export interface SentinelOptions {
    * in handler code lands there. Build it with `captureHTTPsRequests: false`.
    */
   tracer?: PowertoolsTracerLike;
+  /** Your Powertools `Metrics` (ideally `createMetrics()`), so handler code's metrics share its documents. */
   metrics?: Metrics;
   /**
    * Opt-in runtime guard (`@lambda-sentinel/runtime-guard`): watch child

@@ -2,6 +2,7 @@ import { SentinelConfigError } from '@lambda-sentinel/core';
 import { PII_FAMILIES, type PiiFamily, type PiiMode } from './pii-detectors.ts';
 import { SECRET_DETECTOR_FAMILIES, type SecretDetectorFamily } from './secret-detectors.ts';
 
+/** Options of {@link createRedactor}: extra keys and paths, detector and PII choices, limits. All optional. */
 export interface RedactorOptions {
   /** Extra secret key names, matched by word in any case/separator style (`'ssn'`, `'sessionKey'`), or RegExps tested on the raw key. */
   keys?: ReadonlyArray<string | RegExp>;

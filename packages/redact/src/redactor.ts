@@ -9,6 +9,7 @@ import { compilePrefilter, type Prefilter } from './prefilter.ts';
 import { secretDetectors } from './secret-detectors.ts';
 import { type Compiled, type KeyInfo, PLAIN_KEY, UNREADABLE, Walk } from './walk.ts';
 
+/** What {@link Redactor.withCounts} returns. */
 export interface RedactionResult {
   /** The redacted copy. */
   value: unknown;
@@ -16,6 +17,7 @@ export interface RedactionResult {
   counts: Record<string, number>;
 }
 
+/** A compiled redactor, made by {@link createRedactor}: call it on any value. */
 export interface Redactor {
   /** A redacted copy of `value`. Never mutates it, never throws. */
   (value: unknown): unknown;

@@ -8,6 +8,7 @@ import {
   type RuntimeGuardOptions,
 } from './policy.ts';
 
+/** What {@link runtimeGuard} returns: a Middy middleware, plus the effective policy and `release()`. */
 export interface RuntimeGuardMiddleware extends MiddlewareObj {
   /** The effective policy, defaults filled in. */
   readonly policy: NormalisedOptions;

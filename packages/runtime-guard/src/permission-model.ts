@@ -80,6 +80,7 @@ export interface PermissionModelEnvironment {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What {@link permissionModelFlags} returns: Node permission-model flags for the same policy. */
 export interface PermissionModel {
   /** The flags, one per element, for a command line (`node ...flags index.mjs`). Empty when nothing blocks. */
   flags: string[];

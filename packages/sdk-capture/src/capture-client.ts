@@ -7,8 +7,20 @@ import { createReporter } from './report.ts';
 
 /** The slice of an AWS SDK v3 client capture needs. */
 export interface AwsClientLike {
-  middlewareStack: { add: unknown; addRelativeTo?: unknown };
-  config?: { serviceId?: unknown; region?: unknown };
+  /** The client's middleware stack, where capture adds its span middleware. */
+  middlewareStack: {
+    /** `middlewareStack.add(middleware, options)`. */
+    add: unknown;
+    /** `middlewareStack.addRelativeTo(middleware, options)`, when the client has it. */
+    addRelativeTo?: unknown;
+  };
+  /** The client's configuration, for the span's service name and region. */
+  config?: {
+    /** The service id, e.g. `DynamoDB`: the span's name. */
+    serviceId?: unknown;
+    /** The region, or the provider the SDK resolves it from. */
+    region?: unknown;
+  };
 }
 
 type Handler = (args: { input?: unknown; request?: unknown }) => Promise<{ output?: unknown }>;

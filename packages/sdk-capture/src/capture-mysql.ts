@@ -12,7 +12,9 @@ export interface SqlTarget {
   system: string;
   /** `db.namespace`: the database (schema, file) name. */
   database?: string;
+  /** `server.address`: the database host. */
   host?: string;
+  /** `server.port`. */
   port?: number;
   /** The database user — never the password. */
   user?: string;

@@ -36,9 +36,13 @@ export type Outcome = 'ok' | 'error' | 'fault' | 'throttle';
  * Build one with `redactError()`; never hand a raw error to a trace.
  */
 export interface RedactedError {
+  /** The error's name (or its `code` when more telling). */
   name: string;
+  /** The message, redacted. */
   message: string;
+  /** The stack, redacted; frames only, no source lines. */
   stack?: string;
+  /** The redacted `cause`, a few levels deep at most. */
   cause?: RedactedError;
 }
 
@@ -103,5 +107,6 @@ export interface InvocationStart {
 export interface TraceBackend {
   /** `xray`, `otel`, or a custom backend's name. */
   readonly name: string;
+  /** Opens the trace of one invocation; undefined when it is not traced. */
   startInvocation(start: InvocationStart): InvocationTrace | undefined;
 }

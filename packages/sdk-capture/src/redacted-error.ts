@@ -2,6 +2,7 @@ import type { RedactedError } from './port.ts';
 
 /** What this package needs of a `@lambda-sentinel/redact` redactor. */
 export interface StringRedactor {
+  /** Returns `value` with every secret and personal datum replaced. */
   redactString(value: string): string;
 }
 

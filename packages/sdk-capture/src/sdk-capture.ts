@@ -22,6 +22,7 @@ import type { PowertoolsTracerLike } from './xray/xray-backend.ts';
 /** A redactor as `@lambda-sentinel/redact`'s `createRedactor()` returns it. */
 export interface SdkCaptureRedactor {
   (value: unknown): unknown;
+  /** Returns `value` with every secret and personal datum replaced. */
   redactString(value: string): string;
 }
 

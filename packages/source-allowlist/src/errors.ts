@@ -14,9 +14,13 @@ export type RejectedSource = Pick<
  * the event.
  */
 export class InvocationSourceRejectedError extends Error {
+  /** Always `InvocationSourceRejectedError`. */
   override readonly name = 'InvocationSourceRejectedError';
+  /** Always false: retrying the same event is refused again. */
   readonly retryable = false;
+  /** Where the refused event came from. */
   readonly source: Readonly<RejectedSource>;
+  /** Why it was refused. */
   readonly reason: RefusalReason;
 
   constructor(source: RejectedSource, reason: RefusalReason) {

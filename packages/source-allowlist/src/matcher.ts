@@ -2,6 +2,11 @@ import { BATCH_SOURCE_KINDS, type InvocationSource, type SourceRecord } from '@l
 import { globMatches } from './glob.ts';
 import type { CompiledRule } from './rules.ts';
 
+/**
+ * Why an invocation was refused: `unknown_source` (the event is no known kind), `empty_batch`,
+ * `oversized_batch` (more records than can be judged), `no_matching_rule`, or `cross_account`
+ * (a rule matched but the source is in another account no rule names).
+ */
 export type RefusalReason =
   | 'unknown_source'
   | 'empty_batch'

@@ -30,17 +30,21 @@ import { type AllowRule, type CompiledRule, compileRules } from './rules.ts';
 
 /** Anything with an `info(message, extra)` method: a Powertools / Sentinel Logger, console, pino... */
 export interface ObserveLogger {
+  /** Writes one line: the message and the observed source. */
   info(message: string, ...extra: any[]): unknown;
 }
 
 /** What `onRefuse` is told: the classified source (never the payload) and why it was refused. */
 export interface Refusal {
+  /** Where the refused event came from (kind, ARN, account, region, API, stage). */
   source: RejectedSource;
+  /** Why it was refused. */
   reason: RefusalReason;
   /** For a batch: the index of the first foreign record. */
   recordIndex?: number;
 }
 
+/** Options of {@link sourceAllowlist}. */
 export interface SourceAllowlistOptions {
   /** The rules; required in enforce mode, optional in observe mode (lines then say whether they would pass). */
   allow?: readonly AllowRule[];

@@ -17,8 +17,11 @@ export type ObservedSource = RejectedSource & {
 
 /** The stable shape of one observe-mode log line (extra logger keys may surround it). */
 export interface ObservedLine {
+  /** Always {@link OBSERVED_MESSAGE}. */
   message: typeof OBSERVED_MESSAGE;
+  /** A fixed marker that tells these lines from any other `message`. */
   sentinel: typeof OBSERVED_MARKER;
+  /** The source, as `suggestAllowlist` reads it back. */
   invocationSource: ObservedSource;
   /** Present when rules were given: whether enforce mode would have allowed it. */
   allowed?: boolean;

@@ -1,6 +1,7 @@
 import { isSourceKind, SentinelConfigError, type SourceKind } from '@lambda-sentinel/core';
 import { type CompiledGlob, compileArnGlob, compilePathGlob, globProblem } from './glob.ts';
 
+/** One value, or a list meaning "any of these". */
 type OneOrMany<T> = T | readonly T[];
 
 /**
@@ -8,14 +9,17 @@ type OneOrMany<T> = T | readonly T[];
  * these". An event is allowed when any rule matches.
  */
 export interface AllowRule {
+  /** The source kind(s) this rule allows, e.g. `'sqs'` or `['apigateway-rest', 'apigateway-http']`. */
   kind: OneOrMany<SourceKind>;
   /** ARN globs: `*` matches within one ARN component (the resource component may contain `:`). */
   arn?: OneOrMany<string>;
   /** 12-digit account ids. Naming an account here (or literally in `arn`) is what opens cross-account. */
   accountId?: OneOrMany<string>;
+  /** Regions, e.g. `eu-west-1`. */
   region?: OneOrMany<string>;
   /** API Gateway REST/HTTP/WebSocket API id, or AppSync API id. */
   apiId?: OneOrMany<string>;
+  /** API Gateway stage names. */
   stage?: OneOrMany<string>;
   /** HTTP method, case-insensitive. */
   method?: OneOrMany<string>;

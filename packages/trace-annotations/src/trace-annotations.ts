@@ -12,6 +12,7 @@ import type { AnnotationValue } from './limits.ts';
 import { principalAnnotation } from './principal.ts';
 import { mostSevereType } from './security-event.ts';
 
+/** Options of {@link traceAnnotations}; every one is optional. */
 export interface TraceAnnotationsOptions {
   /**
    * @deprecated Not needed any more and ignored: annotations go on the trace
@@ -31,7 +32,10 @@ export interface TraceAnnotationsOptions {
   /** Your own annotations for the invocation, added after the built-in ones; string values are redacted. */
   annotations?: (request: Request) => Record<string, AnnotationValue>;
   /** Redactor for your annotations' string values. Default: `createRedactor()`. */
-  redact?: { redactString(value: string): string };
+  redact?: {
+    /** Returns `value` with every secret and personal datum replaced. */
+    redactString(value: string): string;
+  };
 }
 
 const INTERNAL_KEY = '@lambda-sentinel/trace-annotations';

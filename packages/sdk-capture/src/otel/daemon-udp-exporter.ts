@@ -29,7 +29,9 @@ export function parseDaemonAddress(value: string | undefined): { host: string; p
  * large for one datagram are split.
  */
 export class XrayDaemonUdpExporter implements SpanExporter {
+  /** The daemon's host. */
   readonly host: string;
+  /** The daemon's UDP port. */
   readonly port: number;
   #socket: Socket | undefined;
 

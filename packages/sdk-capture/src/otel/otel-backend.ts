@@ -39,6 +39,7 @@ import { type AwsCredentials, OtlpHttpExporter } from './otlp-http-exporter.ts';
 /** Where the `otel` backend sends spans. */
 export type OtelExporterChoice = 'xray-udp' | 'otlp-http' | 'xray-otlp';
 
+/** Options of `otelBackend` (`@lambda-sentinel/sdk-capture/otel`); all have defaults from the environment. */
 export interface OtelBackendOptions {
   /**
    * - `xray-udp` (default): OTLP over UDP to the X-Ray daemon Lambda runs

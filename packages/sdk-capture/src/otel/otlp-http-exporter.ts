@@ -6,11 +6,15 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 /** AWS credentials as the AWS SDK v3 resolves them. */
 export interface AwsCredentials {
+  /** The access key id (`AWS_ACCESS_KEY_ID`). */
   accessKeyId: string;
+  /** The secret access key (`AWS_SECRET_ACCESS_KEY`): used to sign, never sent or logged. */
   secretAccessKey: string;
+  /** The session token of temporary credentials (`AWS_SESSION_TOKEN`), as Lambda's role gives. */
   sessionToken?: string;
 }
 
+/** Options of {@link OtlpHttpExporter}. */
 export interface OtlpHttpExporterOptions {
   /** The OTLP/HTTP traces URL, e.g. `http://localhost:4318/v1/traces`. */
   url: string;
@@ -45,6 +49,7 @@ async function credentialsFromEnv(): Promise<AwsCredentials> {
  * a slower response.
  */
 export class OtlpHttpExporter implements SpanExporter {
+  /** Where each export is POSTed. */
   readonly url: URL;
   readonly #timeoutMs: number;
   readonly #signer: SignatureV4 | undefined;

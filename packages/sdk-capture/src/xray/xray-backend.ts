@@ -19,11 +19,15 @@ type Subsegment = InstanceType<typeof xraySdk.Subsegment>;
 
 /** The slice of a Powertools `Tracer` the X-Ray backend can keep in step with the handler span. */
 export interface PowertoolsTracerLike {
+  /** False turns the X-Ray backend off (Powertools' `POWERTOOLS_TRACE_ENABLED=false`). */
   isTracingEnabled(): boolean;
+  /** The tracer's current segment, restored when the handler span ends. */
   getSegment(): unknown;
+  /** Makes the handler span the tracer's current segment while the handler runs. */
   setSegment(segment: never): void;
 }
 
+/** Options of `xrayBackend` (`@lambda-sentinel/sdk-capture/xray`). */
 export interface XrayBackendOptions {
   /**
    * Your Powertools `Tracer`: while an invocation runs, its current segment
