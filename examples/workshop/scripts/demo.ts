@@ -335,7 +335,7 @@ if (args.serve) {
     );
     // A stand-in for any code path an attacker can force into CPU-bound work: it blocks the event loop.
     // Imported only now: the X-Ray SDK reads AWS_XRAY_DAEMON_ADDRESS when it loads, and the stack sets it.
-    const { sentinel } = await import('@lambda-sentinel/preset');
+    const { sentinel } = await import('@lambda-sentinel/preset/guard');
     const { instrumentation } = await import('../src/shared/observability.ts');
     const renderPreview = middy(async () => {
       const until = Date.now() + 300;
