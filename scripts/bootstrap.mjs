@@ -125,7 +125,12 @@ function main(argv) {
   const path = [];
   if (steps.needNode) path.push(join(modules, nodePackage, 'bin'));
   if (steps.needPnpm) path.push(join(modules, '.bin'));
-  const env = { ...process.env, PATH: [...path, process.env.PATH].join(delimiter) };
+  // pnpm's "update available" box would only advertise a version other than the pinned one.
+  const env = {
+    npm_config_update_notifier: 'false',
+    ...process.env,
+    PATH: [...path, process.env.PATH].join(delimiter),
+  };
   const run = (command, args) => {
     const child = spawnSync(command, args, { stdio: 'inherit', cwd: root, env });
     if (child.error) fail(`could not run ${command}: ${child.error.message}`);

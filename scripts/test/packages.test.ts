@@ -1,6 +1,7 @@
 // The published packages' manifests and READMEs, as a consumer meets them on
 // the registry. What `pnpm pack` actually produces is checked on real
 // tarballs by test/consumer (pnpm test:consumer).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,5 +139,20 @@ describe.each(published)('packages/$dir', ({ dir, pkg }) => {
     }
     // A peer the examples rely on is in the line too, so pnpm does not warn about it.
     for (const peer of Object.keys(pkg.peerDependencies ?? {})) expect(installed).toContain(peer);
+  });
+});
+
+describe('npm pack', () => {
+  it('is refused, with a message saying to use pnpm and why', () => {
+    // npm's own environment, not the pnpm one this test may run under.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+    const npm = spawnSync('npm', ['pack', '--dry-run'], {
+      cwd: join(root, 'packages', 'core'),
+      env,
+      encoding: 'utf8',
+    });
+    expect(npm.status).not.toBe(0);
+    expect(npm.stderr).toContain('@lambda-sentinel/core must be packed and published with pnpm, not npm');
+    expect(npm.stderr).toContain('pnpm pack');
   });
 });
