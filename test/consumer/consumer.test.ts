@@ -16,6 +16,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,7 +167,7 @@ beforeAll(async () => {
       const [command, args] = installers[installer];
       const installLog = await run(command, [...args], dir);
       // What Lambda gets: each bundle alone in a folder, no node_modules beside or above it.
-      const out = mkdtempSync(join(tmpdir(), `sentinel-consumer-bundle-${installer}-`));
+      const out = join(work, `bundles-${installer}`); // no node_modules in any folder above it
       await run(process.execPath, ['build.mjs', out], dir);
       const bundle = (format: 'esm' | 'cjs', file: string): Bundle => ({
         dir: join(out, format),
@@ -189,6 +190,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sinks.xray?.close();
   await sinks.otel?.close();
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('the tarballs pnpm pack makes', () => {
