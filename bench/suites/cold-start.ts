@@ -31,6 +31,13 @@ const entries = {
     import { sentinel } from '@lambda-sentinel/preset';
     export const handler = middy(async () => ({ statusCode: 200 }))
       .use(sentinel({ allow: [{ kind: 'apigateway-rest' }], tracing: 'otel' }));`,
+  // The runtime guard is bundled only when a function uses one.
+  sentinelGuard: `
+    import middy from '@middy/core';
+    import { sentinel } from '@lambda-sentinel/preset';
+    import { runtimeGuard } from '@lambda-sentinel/runtime-guard';
+    export const handler = middy(async () => ({ statusCode: 200 }))
+      .use(sentinel({ allow: [{ kind: 'apigateway-rest' }], guard: runtimeGuard({ mode: 'block' }) }));`,
   // Tracing alone: the Powertools Tracer against each adapter of sdkCapture.
   powertoolsTracer: `
     import middy from '@middy/core';
@@ -90,6 +97,7 @@ summary(() => {
   bench('node + bundled Powertools trio', importOnce(bundles.trio!));
   bench('node + bundled sentinel(), xray', importOnce(bundles.sentinel!));
   bench('node + bundled sentinel(), otel', importOnce(bundles.sentinelOtel!));
+  bench('node + bundled sentinel(), xray, runtime guard', importOnce(bundles.sentinelGuard!));
 });
 summary(() => {
   bench('node + bundled Powertools Tracer', importOnce(bundles.powertoolsTracer!)).baseline(true);

@@ -8,7 +8,9 @@ import {
 } from '@lambda-sentinel/logger';
 import { type Budgets, createMetrics, emfMetrics } from '@lambda-sentinel/metrics';
 import { createRedactor } from '@lambda-sentinel/redact';
-import { type RuntimeGuardOptions, runtimeGuard } from '@lambda-sentinel/runtime-guard';
+// Types only (erased): the guard's code reaches a bundle only through `guard: runtimeGuard(...)`
+// or the `@lambda-sentinel/preset/guard` entry point, never because the preset was imported.
+import type { RuntimeGuardMiddleware, RuntimeGuardOptions } from '@lambda-sentinel/runtime-guard';
 import {
   captureMysql,
   type PowertoolsTracerLike,
@@ -72,21 +74,25 @@ export interface SentinelOptions {
   /** Your Powertools `Metrics` (ideally `createMetrics()`), so handler code's metrics share its documents. */
   metrics?: Metrics;
   /**
-   * Opt-in runtime guard (`@lambda-sentinel/runtime-guard`): watch child
-   * processes, file reads and writes, and outbound connections, and block or
-   * alert on what the policy does not allow. Each violation is a
-   * `guard_violation` security event (a WARN line, a `SecurityEvents` metric,
-   * a `security_event` annotation). `true` is the strict default: every
-   * policy blocks, with the default lists (writes only under `/tmp`, no reads
-   * of the task root or the process environment, no child processes,
-   * connections only to `*.amazonaws.com` / `*.api.aws` and the Runtime API).
-   * An object is passed to `runtimeGuard()` as is (its `mode` defaults to
-   * `alert`). Absent or `false`: no guard, nothing installed. The guard is
-   * created when `sentinel()` is called, so call it at module scope: the rest
-   * of init is watched too.
+   * Opt-in runtime guard: a guard built with `runtimeGuard()` from
+   * `@lambda-sentinel/runtime-guard` (watch child processes, file reads and
+   * writes, and outbound connections, and block or alert on what its policy
+   * does not allow), placed between the annotations and the allowlist. Each
+   * violation is a `guard_violation` security event (a WARN line, a
+   * `SecurityEvents` metric, a `security_event` annotation). Build it at
+   * module scope — its hooks go in when it is built, so the rest of init is
+   * watched too. If `sentinel()` then throws, it releases the guard it was given.
+   *
+   * `true` (every policy blocks, default lists) and plain `runtimeGuard()`
+   * options are accepted by `sentinel` from `@lambda-sentinel/preset/guard`;
+   * this entry point does not import the guard, so a function without one
+   * does not bundle it. Absent or `false`: no guard, nothing installed.
    */
-  guard?: RuntimeGuardOptions | boolean;
+  guard?: RuntimeGuardMiddleware | false;
 }
+
+/** Builds the guard for `guard: true | options` (the `/guard` entry point passes `runtimeGuard`). */
+export type GuardFactory = (options: RuntimeGuardOptions) => RuntimeGuardMiddleware;
 
 const KNOWN = new Set([
   'serviceName',
@@ -120,6 +126,28 @@ const KNOWN = new Set([
  * ```
  */
 export function sentinel(options: SentinelOptions): MiddlewareObj[] {
+  return buildSentinel(options);
+}
+
+/**
+ * `sentinel()` with `guard` as given: a built guard, or — when `createGuard`
+ * is supplied — `true` or `runtimeGuard()` options. Shared by both entry points.
+ */
+export function buildSentinel(
+  options: Omit<SentinelOptions, 'guard'> & { guard?: unknown },
+  createGuard?: GuardFactory,
+): MiddlewareObj[] {
+  const given = options !== null && typeof options === 'object' ? options.guard : undefined;
+  try {
+    return assemble(options, createGuard);
+  } catch (error) {
+    // Its hooks went in when it was built: a rejected sentinel() must not leave it governing init.
+    if (isGuardMiddleware(given)) given.release();
+    throw error;
+  }
+}
+
+function assemble(options: Omit<SentinelOptions, 'guard'> & { guard?: unknown }, createGuard?: GuardFactory) {
   if (options === null || typeof options !== 'object') {
     throw new SentinelConfigError('options', 'expected an object like { serviceName, allow: [...] }');
   }
@@ -182,7 +210,7 @@ export function sentinel(options: SentinelOptions): MiddlewareObj[] {
   });
   // Last, once every other option has been accepted: a sentinel() call that
   // throws must not leave process-wide hooks and a registered policy behind.
-  const guard = createGuard(options.guard);
+  const guard = guardFor(options.guard, createGuard);
   if (guard) middlewares.push(guard);
   middlewares.push(allowlist);
   return middlewares;
@@ -198,17 +226,33 @@ function renamingOption<T>(from: string, to: string, create: () => T): T {
   }
 }
 
+function isGuardMiddleware(value: unknown): value is RuntimeGuardMiddleware {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as RuntimeGuardMiddleware).release === 'function' &&
+    typeof (value as RuntimeGuardMiddleware).before === 'function'
+  );
+}
+
 /** The guard for the `guard` option, or undefined; its config errors name `guard.<option>`. */
-function createGuard(option: unknown): MiddlewareObj | undefined {
+function guardFor(option: unknown, createGuard: GuardFactory | undefined): MiddlewareObj | undefined {
   if (option === undefined || option === false) return undefined;
+  if (isGuardMiddleware(option)) return option;
   if (option !== true && (option === null || typeof option !== 'object' || Array.isArray(option))) {
     throw new SentinelConfigError(
       'guard',
-      `expected true (every policy blocks) or runtimeGuard() options like { mode: 'block', outbound: { allowHosts: [...] } }; got ${JSON.stringify(option)}`,
+      `expected runtimeGuard({...}) from @lambda-sentinel/runtime-guard, or (from @lambda-sentinel/preset/guard) true or runtimeGuard() options like { mode: 'block', outbound: { allowHosts: [...] } }; got ${JSON.stringify(option)}`,
+    );
+  }
+  if (!createGuard) {
+    throw new SentinelConfigError(
+      'guard',
+      `${option === true ? 'true needs' : 'runtimeGuard() options need'} the guard entry point: import { sentinel } from '@lambda-sentinel/preset/guard', or pass guard: runtimeGuard(${option === true ? "{ mode: 'block' }" : '{...}'}) from '@lambda-sentinel/runtime-guard'`,
     );
   }
   try {
-    return runtimeGuard(option === true ? { mode: 'block' } : (option as RuntimeGuardOptions));
+    return createGuard(option === true ? { mode: 'block' } : (option as RuntimeGuardOptions));
   } catch (error) {
     if (!(error instanceof SentinelConfigError)) throw error;
     const message = error.message.startsWith(`${error.option}: `)

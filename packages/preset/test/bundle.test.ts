@@ -207,3 +207,41 @@ describe('an ESM bundle without the createRequire banner (CDK: mainFields module
     expect(warnings[0]).toMatch(/loading the tracing backend failed.*Dynamic require/);
   });
 });
+
+describe('the runtime guard reaches a bundle only when the function uses one', () => {
+  const guardSource = (presetImport: string, guardLine: string, guardOption: string) => `
+import middy from '@middy/core';
+${presetImport}
+${guardLine}
+export const handler = middy(async () => ({ statusCode: 200 })).use(
+  sentinel({ serviceName: 'orders', allow: [{ kind: 'unknown' }]${guardOption} }),
+);
+`;
+  const fromGuardPackage = (bundle: Bundle) =>
+    bundle.inputs.filter((file) => file.includes('runtime-guard/'));
+  const preset = `import { sentinel } from ${JSON.stringify(PRESET)};`;
+  const presetGuard = `import { sentinel } from ${JSON.stringify(resolve(import.meta.dirname, '../src/guard.ts'))};`;
+
+  it('sentinel() without guard: none of @lambda-sentinel/runtime-guard; with a guard, either way: all of it', async () => {
+    const resolveDir = import.meta.dirname;
+    const [without, built, byOptions] = await Promise.all([
+      bundleHandler({ source: guardSource(preset, '', ''), resolveDir, format: 'esm' }),
+      bundleHandler({
+        source: guardSource(
+          preset,
+          "import { runtimeGuard } from '@lambda-sentinel/runtime-guard';",
+          ", guard: runtimeGuard({ mode: 'block' })",
+        ),
+        resolveDir,
+        format: 'esm',
+      }),
+      bundleHandler({ source: guardSource(presetGuard, '', ', guard: true'), resolveDir, format: 'esm' }),
+    ]);
+    expect(fromGuardPackage(without)).toEqual([]);
+    expect(fromGuardPackage(built)).toContainEqual(
+      expect.stringMatching(/runtime-guard\/src\/hooks\/fs\.ts$/),
+    );
+    expect(fromGuardPackage(byOptions)).toEqual(fromGuardPackage(built));
+    expect(built.bytes - without.bytes).toBeGreaterThan(10_000);
+  });
+});

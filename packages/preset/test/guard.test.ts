@@ -18,8 +18,10 @@ process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs24.x';
 const { Tracer } = await import('@aws-lambda-powertools/tracer');
 const { createLogger } = await import('@lambda-sentinel/logger');
 const { createMetrics } = await import('@lambda-sentinel/metrics');
-const { RuntimeGuardViolationError } = await import('@lambda-sentinel/runtime-guard');
-const { sentinel } = await import('../src/index.ts');
+const { RuntimeGuardViolationError, runtimeGuard } = await import('@lambda-sentinel/runtime-guard');
+// The guard entry point: `guard` takes true or runtimeGuard() options.
+const { sentinel } = await import('../src/guard.ts');
+const { sentinel: sentinelMain } = await import('../src/index.ts');
 
 const collector = await startXRayCollector();
 new Tracer().provider.setDaemonAddress(collector.address);
@@ -152,6 +154,46 @@ describe('sentinel({ guard })', () => {
       security_event: { detail: { policy: 'fileWrite', mode: 'alert', blocked: false } },
     });
     expect(emf.find((d) => d.event_type === 'guard_violation')?.SecurityEvents).toBe(1);
+  });
+
+  it('@lambda-sentinel/preset takes a built runtimeGuard() in the same place, with the same effect', async () => {
+    const outside = join(sandbox, 'elsewhere', 'built.txt');
+    const guard = runtimeGuard({ mode: 'block', fileWrite: { allow: [`${sandbox}/allowed/**`] } });
+    guards.push(guard as unknown as GuardLike);
+    const middlewares = sentinelMain({
+      serviceName: 'orders',
+      allow,
+      logger: createLogger({ serviceName: 'orders' }),
+      metrics: createMetrics({ serviceName: 'orders', namespace: 'PresetTest' }),
+      tracer: new Tracer({ serviceName: 'orders' }),
+      guard,
+    });
+    expect(middlewares).toHaveLength(6);
+    expect(middlewares[4]).toBe(guard);
+    const handler = middy(async () => {
+      fs.writeFileSync(outside, 'exfiltrated');
+      return { statusCode: 200 };
+    }).use(middlewares);
+    const { result, logs, emf } = await captureOutput(() =>
+      invoke(handler, fixtures.apigatewayRest(API), opts()),
+    );
+    expect(result?.error).toBeInstanceOf(RuntimeGuardViolationError);
+    expect(fs.existsSync(outside)).toBe(false);
+    expect(violationsIn(logs)).toHaveLength(1);
+    expect(emf.find((d) => d.event_type === 'guard_violation')?.SecurityEvents).toBe(1);
+  });
+
+  it('a sentinel() that rejects its options releases the guard it was given: init is no longer governed', () => {
+    const outside = join(sandbox, 'elsewhere', 'released.txt');
+    const guard = runtimeGuard({ mode: 'block', fileWrite: { allow: [`${sandbox}/allowed/**`] } });
+    guards.push(guard as unknown as GuardLike);
+    // Outside any invocation, the guard governs: this write is init code.
+    expect(() => fs.writeFileSync(outside, 'x')).toThrow(RuntimeGuardViolationError);
+    expect(() =>
+      sentinelMain({ serviceName: 'orders', allow: [{ kind: 'sqs-queue' as never }], guard }),
+    ).toThrow(/kind/);
+    fs.writeFileSync(outside, 'x');
+    expect(fs.readFileSync(outside, 'utf8')).toBe('x');
   });
 
   describe('guard: true (the strict default)', () => {

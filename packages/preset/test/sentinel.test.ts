@@ -26,6 +26,7 @@ const { otelBackend } = await import('@lambda-sentinel/sdk-capture/otel');
 const { DynamoDBClient, CreateTableCommand, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
 const mysql = await import('mysql2/promise');
 const { sentinel } = await import('../src/index.ts');
+const { sentinel: sentinelWithGuard } = await import('../src/guard.ts');
 
 const API = { apiId: 'a1b2c3d4e5', stage: 'prod' };
 const allow = [{ kind: 'apigateway-rest' as const, ...API }];
@@ -296,14 +297,28 @@ describe('sentinel() construction', () => {
     expect(() => stack({ tracing: 'jaeger' })).toThrow(
       /^tracing: expected 'xray', 'otel', false or a TraceBackend/,
     );
-    expect(() => stack({ guard: { fileWrite: { mode: 'deny' } } })).toThrow(SentinelConfigError);
-    expect(() => stack({ guard: { fileWrite: { mode: 'deny' } } })).toThrow(/^guard\.fileWrite\.mode: /);
-    expect(() => stack({ guard: { outbound: { allowHosts: ['https://x.example/'] } } })).toThrow(
+    // This entry point takes only a built guard (it does not import the guard); true and options
+    // are for @lambda-sentinel/preset/guard, and the message says so.
+    expect(() => stack({ guard: true })).toThrow(
+      /^guard: true needs the guard entry point: import \{ sentinel \} from '@lambda-sentinel\/preset\/guard', or pass guard: runtimeGuard\(/,
+    );
+    expect(() => stack({ guard: { mode: 'block' } })).toThrow(
+      /^guard: runtimeGuard\(\) options need the guard entry point/,
+    );
+    expect(() => stack({ guard: 'block' })).toThrow(/^guard: expected runtimeGuard\(\{\.\.\.\}\)/);
+    // From the guard entry point, a bad guard option is named; all of these throw before any hook goes in.
+    const guarded =
+      (guard: unknown, extra: Record<string, unknown> = {}) =>
+      () =>
+        sentinelWithGuard({ serviceName: 'orders', allow, guard: guard as never, ...extra });
+    expect(guarded({ fileWrite: { mode: 'deny' } })).toThrow(SentinelConfigError);
+    expect(guarded({ fileWrite: { mode: 'deny' } })).toThrow(/^guard\.fileWrite\.mode: /);
+    expect(guarded({ outbound: { allowHosts: ['https://x.example/'] } })).toThrow(
       /guard\.outbound\.allowHosts\[0\]/,
     );
-    expect(() => stack({ guard: 'block' })).toThrow(/^guard: expected true/);
+    expect(guarded('block')).toThrow(/^guard: expected runtimeGuard/);
     // A rejected configuration leaves nothing installed behind (checked in the test below).
-    expect(() => stack({ allow: [{ kind: 'sqs-queue' }], guard: true })).toThrow(/kind/);
+    expect(guarded(true, { allow: [{ kind: 'sqs-queue' }] })).toThrow(/kind/);
   });
 
   // Hooks are process-wide: this file never constructs a guard, so nothing may be patched.

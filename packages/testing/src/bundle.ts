@@ -36,6 +36,8 @@ export interface Bundle {
   file: string;
   format: 'esm' | 'cjs';
   bytes: number;
+  /** Every source file esbuild put in the bundle, relative to the working directory. */
+  inputs: string[];
 }
 
 const REQUIRE_BANNER =
@@ -50,7 +52,8 @@ const REQUIRE_BANNER =
 export async function bundleHandler(options: BundleOptions): Promise<Bundle> {
   const dir = mkdtempSync(join(tmpdir(), `sentinel-bundle-${options.format}-`));
   const file = join(dir, options.format === 'esm' ? 'index.mjs' : 'index.js');
-  await build({
+  const { metafile } = await build({
+    metafile: true,
     stdin: {
       contents: options.source,
       resolveDir: options.resolveDir,
@@ -69,7 +72,13 @@ export async function bundleHandler(options: BundleOptions): Promise<Bundle> {
       : {}),
     ...(options.mainFields ? { mainFields: options.mainFields } : {}),
   });
-  return { dir, file, format: options.format, bytes: statSync(file).size };
+  return {
+    dir,
+    file,
+    format: options.format,
+    bytes: statSync(file).size,
+    inputs: Object.keys(metafile.inputs),
+  };
 }
 
 export interface BundleInvocation {

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { sentinel } from '@lambda-sentinel/preset';
+import { sentinel } from '@lambda-sentinel/preset/guard';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { unicornParts } from '../../src/app/unicornParts.ts';

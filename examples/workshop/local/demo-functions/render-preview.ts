@@ -3,7 +3,7 @@
  * path an attacker can force into CPU-bound work. It blocks the event loop
  * for 300 ms against budgets of 100 ms event-loop delay and 150 ms CPU.
  */
-import { sentinel } from '@lambda-sentinel/preset';
+import { sentinel } from '@lambda-sentinel/preset/guard';
 import middy from '@middy/core';
 import { guardOptions } from '../../src/shared/guard.ts';
 import { instrumentation } from '../../src/shared/observability.ts';

@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { sentinel } from '@lambda-sentinel/preset';
+import { sentinel } from '@lambda-sentinel/preset/guard';
 import middy from '@middy/core';
 import { scheduleRule } from '../shared/allow.ts';
 import { dynamodb } from '../shared/clients.ts';

@@ -1,6 +1,6 @@
 import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { sentinel } from '@lambda-sentinel/preset';
+import { sentinel } from '@lambda-sentinel/preset/guard';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';

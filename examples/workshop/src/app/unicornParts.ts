@@ -1,4 +1,4 @@
-import { sentinel } from '@lambda-sentinel/preset';
+import { sentinel } from '@lambda-sentinel/preset/guard';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiRule } from '../shared/allow.ts';
