@@ -12,6 +12,7 @@ import {
 import type { MiddlewareObj } from '@middy/core';
 import { buildSentinel, type SentinelOptions } from './sentinel.ts';
 
+/** `sentinel()`'s options from `@lambda-sentinel/preset/guard`: the same, with `guard` taking `true` or `runtimeGuard()` options too. */
 export interface SentinelGuardOptions extends Omit<SentinelOptions, 'guard'> {
   /**
    * The runtime guard: `true` is the strict default — every policy blocks,
