@@ -9,6 +9,7 @@ export {
   parseTags,
 } from './identity.ts';
 export { invocationSource } from './invocation-source.ts';
+export { isOwnOutput, ownOutput } from './own-output.ts';
 export {
   AUTHORIZER_SOURCE_KINDS,
   BATCH_SOURCE_KINDS,

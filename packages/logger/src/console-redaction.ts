@@ -18,6 +18,8 @@ import {
   currentInvocationState,
   type InvocationState,
   invocationState,
+  isOwnOutput,
+  ownOutput,
   type RequestLike,
 } from '@lambda-sentinel/core';
 import type { Redactor } from '@lambda-sentinel/redact';
@@ -39,24 +41,12 @@ interface Patch {
   readonly own: boolean;
 }
 
-// Process-level, not invocation state: how many invocations want the hooks, the
-// patches in place, and a synchronous depth counter for output we write ourselves
-// (JavaScript runs one call stack at a time, so it can never mix invocations).
+// Process-level, not invocation state: how many invocations want the hooks and the
+// patches in place. Output Sentinel redacted itself is marked with core's `ownOutput`.
 let active = 0;
 let patches: Patch[] = [];
-let ownDepth = 0;
 /** The redactor of the invocation that installed the hooks: for output outside any invocation. */
 let fallback: Redactor | undefined;
-
-/** Run `fn` (which prints one of our own, already redacted, lines) without the hooks redacting it. */
-export function ownOutput<T>(fn: () => T): T {
-  ownDepth++;
-  try {
-    return fn();
-  } finally {
-    ownDepth--;
-  }
-}
 
 function redactorNow(): Redactor | undefined {
   let state: InvocationState | undefined;
@@ -120,7 +110,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function wrapWrite(stream: NodeJS.WriteStream, original: Write): Write {
   return function write(this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
-    const redactor = ownDepth === 0 && active > 0 ? redactorNow() : undefined;
+    const redactor = !isOwnOutput() && active > 0 ? redactorNow() : undefined;
     if (redactor === undefined) return (original as Function).call(stream, chunk, ...rest);
     let out: unknown = chunk;
     try {
@@ -173,7 +163,7 @@ function consoleLine(redactor: Redactor, args: readonly unknown[]): string {
 
 function wrapMethod(name: string, original: Method): Method {
   return function sentinelConsole(this: unknown, ...args: unknown[]): void {
-    const redactor = ownDepth === 0 && active > 0 ? redactorNow() : undefined;
+    const redactor = !isOwnOutput() && active > 0 ? redactorNow() : undefined;
     if (redactor === undefined) {
       original.apply(this, args);
       return;

@@ -4,9 +4,8 @@ import type {
   LogItemExtraInput,
   LogItemMessage,
 } from '@aws-lambda-powertools/logger/types';
-import { SentinelConfigError } from '@lambda-sentinel/core';
+import { ownOutput, SentinelConfigError } from '@lambda-sentinel/core';
 import { createRedactor, type Redactor, type RedactorOptions } from '@lambda-sentinel/redact';
-import { ownOutput } from './console-redaction.ts';
 import { RedactingLogFormatter } from './formatter.ts';
 
 /** The redactor's options (`keys`, `allowKeys`, `paths`, `detectors`, `pii`, limits...). */

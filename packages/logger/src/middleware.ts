@@ -1,12 +1,13 @@
 import {
   type InvocationState,
   invocationState,
+  ownOutput,
   type SecurityEvent,
   SentinelConfigError,
 } from '@lambda-sentinel/core';
 import { createRedactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { consoleRedaction, ownOutput } from './console-redaction.ts';
+import { consoleRedaction } from './console-redaction.ts';
 import { RedactingLogger } from './logger.ts';
 
 /**

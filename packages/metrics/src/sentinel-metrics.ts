@@ -5,7 +5,7 @@ import type {
   MetricsOptions,
   MetricUnit,
 } from '@aws-lambda-powertools/metrics/types';
-import { countRedactions } from '@lambda-sentinel/core';
+import { countRedactions, ownOutput } from '@lambda-sentinel/core';
 import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import {
   dimensionNameProblem,
@@ -115,7 +115,17 @@ export class SentinelMetrics extends Metrics {
     const valueProblem = metricValueProblem(value);
     if (valueProblem)
       throw new RangeError(`addMetric(${label}): value ${valueProblem}, got ${String(value)}`);
-    return super.addMetric(name, unit, value, resolution);
+    // A single metric prints here; its dimensions and metadata went through the redactor.
+    return ownOutput(() => super.addMetric(name, unit, value, resolution));
+  }
+
+  /**
+   * Prints the stored metrics as Powertools does, marked as output Sentinel has redacted
+   * already (dimension and metadata values pass through the redactor when they are added), so
+   * `redactConsole` does not parse and redact the EMF document a second time.
+   */
+  override publishStoredMetrics(): this {
+    return ownOutput(() => super.publishStoredMetrics());
   }
 
   override addDimension(name: string, value: string): this {

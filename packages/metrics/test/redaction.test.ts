@@ -1,5 +1,6 @@
 /** Rule 4 for metrics: metadata and dimension values, and the failure reporter's text, are redacted. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { isOwnOutput } from '@lambda-sentinel/core';
 import { createMetrics, emfMetrics } from '@lambda-sentinel/metrics';
 import { captureOutput, invoke } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
@@ -78,5 +79,26 @@ describe('metrics redaction', () => {
       /cannot publish for password=\[REDACTED:secret-param\] with \[REDACTED:github-token\]/,
     );
     expect(out.lines.join('\n')).not.toMatch(/hunter2|ghp_/);
+  });
+
+  it("marks its EMF documents as Sentinel's own, already redacted, output (a plain Metrics' are not)", async () => {
+    const marks: boolean[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: unknown) => {
+      if (String(chunk).startsWith('{"_aws"')) marks.push(isOwnOutput());
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const ours = createMetrics({ namespace: 'Shop', serviceName: 'cart' });
+      ours.addMetric('Orders', MetricUnit.Count, 1).publishStoredMetrics();
+      ours.singleMetric().addMetric('Refunds', MetricUnit.Count, 1);
+      new Metrics({ namespace: 'Shop', serviceName: 'cart' })
+        .addMetric('Orders', MetricUnit.Count, 1)
+        .publishStoredMetrics();
+    } finally {
+      process.stdout.write = write;
+    }
+    // redactConsole therefore parses and redacts only the plain one again.
+    expect(marks).toEqual([true, true, false]);
   });
 });
