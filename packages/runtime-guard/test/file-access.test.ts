@@ -30,6 +30,10 @@ let serial = 0;
 beforeAll(() => {
   sandbox = fs.realpathSync(fs.mkdtempSync(join(fs.realpathSync('/tmp'), 'guard-files-')));
   for (const dir of ['allowed', 'out', 'task']) fs.mkdirSync(join(sandbox, dir));
+  // As a function does at module scope: the hooks exist before any test's fs call, whichever runs
+  // first. (Node's fs.cp binds fs.promises' functions when first used; used before the hooks, its
+  // entry-by-entry checks would be lost — see the guide's limits.)
+  runtimeGuard(sandboxOptions('block')).release();
 });
 afterAll(() => {
   fs.rmSync(sandbox, { recursive: true, force: true });

@@ -3,10 +3,8 @@ import net from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SentinelConfigError } from '@lambda-sentinel/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { activePolicy } from '../src/active-policy.ts';
 import { type RuntimeGuardMiddleware, type RuntimeGuardOptions, runtimeGuard } from '../src/index.ts';
-
-const ORIGINAL = Symbol.for('@lambda-sentinel/runtime-guard.original');
-const guarded = (fn: unknown) => typeof fn === 'function' && ORIGINAL in fn;
 
 const made: RuntimeGuardMiddleware[] = [];
 function build(options?: RuntimeGuardOptions): RuntimeGuardMiddleware {
@@ -58,18 +56,24 @@ function expectRejected(options: unknown, option: string, says: string | RegExp)
   else expect(error.message.slice(option.length + 2)).toMatch(says);
 }
 
-// First in the file, while this process has no hook yet.
 describe('a rejected configuration', () => {
-  it('throws at construction and installs nothing', () => {
+  it('throws at construction, patches nothing more and governs nothing', () => {
+    const hooks = () => [fs.writeFileSync, fs.promises.readFile, net.Socket.prototype.connect];
+    const before = hooks();
+    const governing = activePolicy();
     expect(() => runtimeGuard({ mode: 'block', fileWrite: { allow: ['tmp/**'] } })).toThrow(
       SentinelConfigError,
     );
     expect(() => runtimeGuard({ mode: 'block', outbound: { allowHosts: ['https://x'] } })).toThrow(
       SentinelConfigError,
     );
-    expect(guarded(fs.writeFileSync)).toBe(false);
-    expect(guarded(fs.promises.readFile)).toBe(false);
-    expect(guarded(net.Socket.prototype.connect)).toBe(false);
+    expect(() => runtimeGuard({ mode: 'block', childProcess: { allow: ['no-such-program-here'] } })).toThrow(
+      SentinelConfigError,
+    );
+    hooks().forEach((hook, i) => {
+      expect(hook).toBe(before[i]);
+    });
+    expect(activePolicy()).toBe(governing);
   });
 });
 
