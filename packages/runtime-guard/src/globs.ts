@@ -28,16 +28,15 @@ export function pathGlobProblem(pattern: unknown): string | undefined {
   if (!pattern.startsWith('/')) return `must be an absolute path; got ${JSON.stringify(pattern)}`;
   if (/[[\]{}]/.test(pattern))
     return `uses [ ] or { }; only *, ** and ? are special; got ${JSON.stringify(pattern)}`;
-  if (/(^|\/)\.\.?(\/|$)/.test(pattern))
+  if (/\/\.\.?(\/|$)/.test(pattern))
     return `must not contain . or .. segments; got ${JSON.stringify(pattern)}`;
   return undefined;
 }
 
 function pathGlobSource(pattern: string): string {
-  // `//` means `/` to the file system, and the paths checked are normalised.
-  const collapsed = pattern.replace(/\/{2,}/g, '/');
-  const trimmed = collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
-  const segments = trimmed.split('/').filter((segment) => segment !== '');
+  // `//` means `/` to the file system, a trailing `/` nothing, and the paths checked are normalised:
+  // empty segments are dropped.
+  const segments = pattern.split('/').filter((segment) => segment !== '');
   // Only `**` segments (`/**`): every path, the root included.
   if (segments.length > 0 && segments.every((segment) => segment === '**')) return '/(?:[^/]+(?:/[^/]+)*)?';
   let out = '';

@@ -199,6 +199,33 @@ describe('compileHostGlobs and hostKey', () => {
   });
 });
 
+describe('host patterns, label by label', () => {
+  it('every label but a leading ** is matched as written: literal characters, * within the label', () => {
+    expect(hostMatches(['a.example.com'], 'b.example.com', 443)).toBe(false);
+    expect(hostMatches(['a.*.com'], 'a.example.com', 443)).toBe(true);
+    expect(hostMatches(['a.*.com'], 'b.example.com', 443)).toBe(false);
+    expect(hostMatches(['a+b.example'], 'aab.example', 443)).toBe(false);
+    expect(hostMatches(['a+b.example'], 'a+b.example', 443)).toBe(true);
+    expect(hostMatches(['db-*.internal'], 'db-1.internal', 5432)).toBe(true);
+  });
+
+  it('an IPv4 pattern is numbers and * only; any other is a name pattern', () => {
+    expect(hostMatches(['10.100.*.*'], '10.100.7.8', 80)).toBe(true);
+    expect(hostMatches(['10.100.*.*'], '10.100.evil.com', 80)).toBe(false);
+    expect(hostMatches(['192.168.100.*'], '192.168.100.250', 80)).toBe(true);
+    // no number in it: four labels of any name
+    expect(hostMatches(['*.*.*.*'], 'a.b.c.d', 80)).toBe(true);
+    expect(hostMatches(['*.*.*.*'], 'a.b.c', 80)).toBe(false);
+  });
+
+  it('keeps host patterns and socket patterns apart', () => {
+    const both = compileHostGlobs(['localhost', 'unix:/run/app.sock']);
+    expect(both('unix:/lhost')).toBe(false);
+    expect(both('unix:/run/app.sock')).toBe(true);
+    expect(both(hostKey('localhost', 80))).toBe(true);
+  });
+});
+
 describe('hostGlobProblem', () => {
   it('accepts host, host:port, host:*, IPv6 and unix: globs', () => {
     for (const ok of [
@@ -236,6 +263,17 @@ describe('hostGlobProblem', () => {
     expect(hostGlobProblem('api.example.com:65536')).toMatch(/^has an invalid port/);
     expect(hostGlobProblem('[::1]:port')).toMatch(/^has an invalid port/);
     expect(hostGlobProblem(':443')).toBe('has no host; got ":443"');
+    expect(hostGlobProblem('.')).toBe('has no host; got "."');
+    expect(hostGlobProblem('.:80')).toBe('has no host; got ".:80"');
+    expect(hostGlobProblem('a[::1]')).toBe(
+      'must be host, host:port or host:*, without scheme or path; got "a[::1]"',
+    );
+    expect(hostGlobProblem('fe80::1%eth0')).toBe(
+      'must be host, host:port or host:* (IPv6 in brackets: [::1]:8000); got "fe80::1%eth0"',
+    );
+    expect(hostGlobProblem('10.0.*.')).toMatch(/^an IPv4 pattern has four parts/);
+    // numbers without * are a literal name, matched as written
+    expect(hostGlobProblem('10.0.0')).toBeUndefined();
     expect(hostGlobProblem('host:3306:1')).toMatch(/IPv6 in brackets/);
     expect(hostGlobProblem('unix:run/x.sock')).toMatch(/^must be an absolute path/);
     expect(hostGlobProblem('10.0.*:5432')).toBe(

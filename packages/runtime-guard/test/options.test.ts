@@ -5,6 +5,7 @@ import { SentinelConfigError } from '@lambda-sentinel/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { activePolicy } from '../src/active-policy.ts';
 import { type RuntimeGuardMiddleware, type RuntimeGuardOptions, runtimeGuard } from '../src/index.ts';
+import { compilePolicy, normaliseOptions } from '../src/policy.ts';
 
 const made: RuntimeGuardMiddleware[] = [];
 function build(options?: RuntimeGuardOptions): RuntimeGuardMiddleware {
@@ -172,6 +173,31 @@ describe('lists', () => {
       { childProcess: { allow: ['convert', ''] } },
       'childProcess.allow[1]',
       'must be a non-empty string',
+    );
+  });
+
+  it('only childProcess takes bare names; anything else in its list must be a path glob', () => {
+    expectRejected(
+      { fileWrite: { allow: ['tmp'] } },
+      'fileWrite.allow[0]',
+      'must be an absolute path; got "tmp"',
+    );
+    expectRejected({ fileRead: { deny: ['environ'] } }, 'fileRead.deny[0]', /^must be an absolute path/);
+    expectRejected(
+      { childProcess: { allow: [null] } },
+      'childProcess.allow[0]',
+      'must be a non-empty string',
+    );
+    expectRejected({ childProcess: { allow: [7] } }, 'childProcess.allow[0]', 'must be a non-empty string');
+  });
+
+  it('a name is looked up on PATH, and the message says which PATH', () => {
+    const normalised = normaliseOptions({ childProcess: { mode: 'block', allow: ['true'] } }, {});
+    expect(() => compilePolicy(normalised, { PATH: '/nowhere' })).toThrow(
+      'childProcess.allow[0]: "true" is not an executable on PATH (/nowhere); give its absolute path',
+    );
+    expect(() => compilePolicy(normalised, {})).toThrow(
+      'childProcess.allow[0]: "true" is not an executable on PATH (); give its absolute path',
     );
   });
 
@@ -343,6 +369,17 @@ describe('the normalised policy', () => {
       fileWrite: { mode: 'allow', list: ['/tmp/**'] },
       fileRead: { mode: 'allow', list: ['/secrets/**'] },
       outbound: { mode: 'alert', list: ['*.eu-west-1.amazonaws.com:443', '*.eu-west-1.api.aws:443'] },
+    });
+  });
+
+  it('a policy object with only a mode keeps the default list', () => {
+    const guard = withEnv({ AWS_REGION: 'eu-west-1' }, () =>
+      build({ mode: 'allow', fileWrite: { mode: 'alert' }, outbound: { mode: 'alert' } }),
+    );
+    expect(guard.policy.fileWrite).toEqual({ mode: 'alert', list: ['/tmp/**'] });
+    expect(guard.policy.outbound).toEqual({
+      mode: 'alert',
+      list: ['*.eu-west-1.amazonaws.com:443', '*.eu-west-1.api.aws:443'],
     });
   });
 

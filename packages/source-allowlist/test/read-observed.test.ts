@@ -68,6 +68,7 @@ async function cli(args: string[], input = '') {
 
 describe('sentinel-allowlist (in process)', () => {
   it('--help and -h print the usage on stdout', async () => {
+    expect(USAGE).toMatch(/^Usage: sentinel-allowlist suggest < observed\.jsonl\n\nReads source-allowlist/);
     for (const flag of ['--help', '-h']) {
       expect(await cli([flag])).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: '' });
     }
@@ -91,9 +92,9 @@ describe('sentinel-allowlist (in process)', () => {
   });
 
   it('warns when a rule allows direct invocations', async () => {
-    const { stderr } = await cli(['suggest'], observed({ kind: 'unknown' }));
+    const { stderr } = await cli(['suggest'], `${observed({ kind: 'unknown' })}\n${observed(source)}`);
     expect(stderr).toBe(
-      'sentinel-allowlist: 1 observed source line(s) → 1 rule(s)\n' +
+      'sentinel-allowlist: 2 observed source line(s) → 2 rule(s)\n' +
         'sentinel-allowlist: a rule allows kind "unknown" (direct invocations); keep it only if you mean it\n',
     );
   });
