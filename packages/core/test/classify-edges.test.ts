@@ -290,3 +290,108 @@ describe('hostile events', () => {
     ).toStrictEqual({ kind: 'unknown' });
   });
 });
+
+describe('request contexts', () => {
+  it('principal: the authorizer’s first, in order, else the identity’s', () => {
+    const rest = (rc: Record<string, unknown>) =>
+      classifyEvent({ httpMethod: 'GET', path: '/x', requestContext: { apiId: 'a1', stage: 'prod', ...rc } })
+        .principal;
+    expect(rest({ authorizer: { principalId: 'p', lambda: { principalId: 'l' } } })).toBe('p');
+    expect(rest({ authorizer: { lambda: { principalId: 'l' }, claims: { sub: 's' } } })).toBe('l');
+    expect(rest({ authorizer: { claims: { sub: 's' } } })).toBe('s');
+    expect(rest({ authorizer: { jwt: { claims: { sub: 'j' } } } })).toBe('j');
+    expect(rest({ authorizer: { iam: { userArn: 'u' } } })).toBe('u');
+    expect(rest({ authorizer: {}, identity: { caller: 'c' } })).toBe('c');
+    expect(rest({ authorizer: {} })).toBeUndefined();
+    expect(rest({ identity: { cognitoIdentityId: 'ci', userArn: 'ua' } })).toBe('ci');
+    expect(rest({ identity: { principal: 'pr' } })).toBe('pr');
+    expect(rest({})).toBeUndefined();
+  });
+
+  it('REST: the path from the event, else the resource path; the region only from the execute-api domain', () => {
+    const rc = { apiId: 'a1', stage: 'prod', resourcePath: '/orders/{id}' };
+    expect(classifyEvent({ httpMethod: 'GET', requestContext: rc })).toStrictEqual({
+      kind: 'apigateway-rest',
+      apiId: 'a1',
+      stage: 'prod',
+      method: 'GET',
+      path: '/orders/{id}',
+    });
+    expect(
+      classifyEvent({
+        httpMethod: 'GET',
+        path: '/orders/7',
+        requestContext: { ...rc, domainName: 'a1.execute-api.eu-west-1.amazonaws.com' },
+      }),
+    ).toMatchObject({ path: '/orders/7', region: 'eu-west-1' });
+    expect(classifyEvent({ httpMethod: 'GET', requestContext: { apiId: 'a1' } })).toStrictEqual({
+      kind: 'unknown',
+    });
+    expect(classifyEvent({ requestContext: { apiId: 'a1', stage: 'prod' } })).toStrictEqual({
+      kind: 'unknown',
+    });
+  });
+
+  it('WebSocket needs a connection, an event type and an API', () => {
+    const rc = { connectionId: 'c1', eventType: 'MESSAGE', apiId: 'w1', stage: 'prod' };
+    expect(classifyEvent({ requestContext: rc })).toStrictEqual({
+      kind: 'apigateway-websocket',
+      apiId: 'w1',
+      stage: 'prod',
+    });
+    expect(classifyEvent({ requestContext: { ...rc, eventType: undefined } })).toStrictEqual({
+      kind: 'unknown',
+    });
+    expect(classifyEvent({ requestContext: { ...rc, connectionId: undefined } })).toStrictEqual({
+      kind: 'unknown',
+    });
+  });
+
+  it('VPC Lattice v2 by any of its ARNs, the target group first', () => {
+    const tg = `arn:aws:elasticloadbalancing:eu-west-1:${OWN}:targetgroup/t/1`;
+    const service = `arn:aws:vpc-lattice:eu-west-1:${OWN}:service/svc-1`;
+    const network = `arn:aws:vpc-lattice:eu-west-1:${OWN}:servicenetwork/sn-1`;
+    const lattice = (rc: Record<string, unknown>) =>
+      classifyEvent({ method: 'GET', path: '/x', requestContext: { region: 'eu-west-1', ...rc } });
+    expect(lattice({ targetGroupArn: tg, serviceArn: service, serviceNetworkArn: network })).toStrictEqual({
+      kind: 'vpc-lattice',
+      region: 'eu-west-1',
+      arn: tg,
+      accountId: OWN,
+      method: 'GET',
+      path: '/x',
+    });
+    expect(lattice({ serviceArn: service, serviceNetworkArn: network }).arn).toBe(service);
+    expect(lattice({ serviceNetworkArn: network }).arn).toBe(network);
+    expect(lattice({})).toStrictEqual({ kind: 'unknown' });
+    expect(classifyEvent({ requestContext: { serviceArn: service } })).toStrictEqual({ kind: 'unknown' });
+  });
+
+  it('VPC Lattice v1: the path without its query', () => {
+    const v1 = { raw_path: '/x?a=1', method: 'POST', is_base64_encoded: false };
+    expect(classifyEvent(v1)).toStrictEqual({ kind: 'vpc-lattice', method: 'POST', path: '/x' });
+    expect(classifyEvent({ ...v1, raw_path: '/x' })).toMatchObject({ path: '/x' });
+    expect(classifyEvent({ ...v1, raw_path: '?a=1' })).toMatchObject({ path: '' });
+    expect(classifyEvent({ ...v1, is_base64_encoded: 'false' })).toStrictEqual({ kind: 'unknown' });
+    expect(classifyEvent({ ...v1, method: '' })).toStrictEqual({ kind: 'unknown' });
+  });
+
+  it('AppSync: the API and region from the default endpoint only, the principal when there is an identity', () => {
+    const base = { arguments: {}, info: { fieldName: 'order', parentTypeName: 'Query' } };
+    expect(classifyEvent(base)).toStrictEqual({ kind: 'appsync' });
+    expect(
+      classifyEvent({ ...base, request: { headers: { host: 'abc.appsync-api.eu-west-1.amazonaws.com' } } }),
+    ).toStrictEqual({ kind: 'appsync', apiId: 'abc', region: 'eu-west-1' });
+    expect(classifyEvent({ ...base, request: { headers: { host: 'api.example.com' } } })).toStrictEqual({
+      kind: 'appsync',
+    });
+    expect(classifyEvent({ ...base, identity: { cognitoIdentityId: 'ci' } })).toStrictEqual({
+      kind: 'appsync',
+      principal: 'ci',
+    });
+    expect(classifyEvent({ ...base, identity: {} })).toStrictEqual({ kind: 'appsync' });
+    expect(classifyEvent({ ...base, info: { fieldName: 'order' } })).toStrictEqual({ kind: 'unknown' });
+    expect(classifyEvent({ ...base, info: { parentTypeName: 'Query' } })).toStrictEqual({ kind: 'unknown' });
+    expect(classifyEvent({ arguments: {} })).toStrictEqual({ kind: 'unknown' });
+  });
+});

@@ -57,7 +57,7 @@ describe('regionOrUndefined', () => {
   });
 
   it('at the edges', () => {
-    for (const ok of ['ab-c-1', 'us-east-12', `${'a'.repeat(28)}-b-1`])
+    for (const ok of ['ab-c-1', 'us-east-12', 'us-east-10', 'eu-zurich-1', `${'a'.repeat(28)}-b-1`])
       expect(regionOrUndefined(ok)).toBe(ok);
     for (const bad of [
       'a-b-1', // 5 characters

@@ -192,6 +192,26 @@ describe('security events', () => {
     expect(result).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
   });
 
+  it('outside Lambda (no invoke store) the last invocation is the current one; with none yet, there is none', async () => {
+    const core = await freshCore();
+    const runtime = (globalThis as { awslambda?: unknown }).awslambda;
+    delete (globalThis as { awslambda?: unknown }).awslambda;
+    try {
+      expect(core.currentInvocationState()).toBeUndefined();
+      const state = core.invocationState({ internal: {}, context: { awsRequestId: 'r-1' } });
+      expect(core.currentInvocationState()).toBe(state);
+      expect(state.requestId).toBe('r-1');
+    } finally {
+      (globalThis as { awslambda?: unknown }).awslambda = runtime;
+    }
+  });
+
+  it('a plain handler’s state carries the invocation’s request id', async () => {
+    const core = await freshCore();
+    const outcome = await invoke(async () => core.currentInvocationState()?.requestId, {});
+    expect(outcome.result).toBe(outcome.requestId);
+  });
+
   it('redaction counts outside any invocation go nowhere, and never throw', async () => {
     const core = await freshCore();
     expect(() => core.countRedactions({ jwt: 2 })).not.toThrow();
