@@ -179,24 +179,31 @@ function checkedLookup(lookup: Lookup, checked: Checked, host: string, port: num
       options,
       (error: Error | null, address?: unknown, family?: unknown) => {
         if (error || address === undefined) return callback(error, address, family);
-        let addresses: string[];
+        // Rule 1: a fault in the guard's own check lets the connection go ahead as without it
+        // (and an error from the connection's own callback is not the guard's to handle).
+        let answered = false;
+        const answer: LookupCallback = (...results) => {
+          answered = true;
+          callback(...results);
+        };
         try {
-          addresses = Array.isArray(address)
+          const addresses = Array.isArray(address)
             ? address.map((entry) => String((entry as { address?: unknown })?.address))
             : [String(address)];
-        } catch (fault) {
-          reportGuardFault('net.connect lookup', fault);
-          return callback(error, address, family);
-        }
-        strayAddress(policy, host, port, addresses, (stray) => {
-          if (stray === undefined) return callback(null, address, family);
-          const shown = stray.includes(':') ? `[${stray}]:${port}` : `${stray}:${port}`;
-          const blocked = violation('outbound', policy.outbound.mode, operation, shown, {
-            host: target.shown,
+          strayAddress(policy, host, port, addresses, (stray) => {
+            if (stray === undefined) return answer(null, address, family);
+            const shown = stray.includes(':') ? `[${stray}]:${port}` : `${stray}:${port}`;
+            const blocked = violation('outbound', policy.outbound.mode, operation, shown, {
+              host: target.shown,
+            });
+            if (blocked) answer(blocked);
+            else answer(null, address, family);
           });
-          if (blocked) callback(blocked);
-          else callback(null, address, family);
-        });
+        } catch (fault) {
+          if (answered) throw fault;
+          reportGuardFault('net.connect lookup', fault);
+          answer(null, address, family);
+        }
       },
     ]);
   };
