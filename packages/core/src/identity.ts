@@ -83,10 +83,8 @@ export function parseTags(raw: string | undefined, variable = 'SENTINEL_TAGS'): 
         'looks like JSON but does not parse; expected {"owner":"team",...}',
       );
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new SentinelConfigError(variable, 'expected a JSON object of string values');
-    }
-    for (const [key, value] of Object.entries(parsed)) tags[key] = checkTag(variable, key, value);
+    // Text that starts with `{` parses to an object or not at all.
+    for (const [key, value] of Object.entries(parsed as object)) tags[key] = checkTag(variable, key, value);
     return tags;
   }
   for (const pair of text.split(',')) {

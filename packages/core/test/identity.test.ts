@@ -182,3 +182,91 @@ describe('parseTags', () => {
     );
   });
 });
+
+// Exact messages and absent fields, found missing by mutation testing.
+const message = (fn: () => unknown) => configError(fn).message;
+
+describe('SENTINEL_TAGS errors say what is wrong', () => {
+  it.each([
+    ['owner', 'expected key=value pairs separated by commas, got "owner"'],
+    ['=x', 'expected key=value pairs separated by commas, got "=x"'],
+    ['a=1,   broken  ', 'expected key=value pairs separated by commas, got "broken"'],
+    [`a=1,${'k'.repeat(50)}`, `expected key=value pairs separated by commas, got "${'k'.repeat(40)}"`],
+    ['{"owner":', 'looks like JSON but does not parse; expected {"owner":"team",...}'],
+    ['{"owner": 42}', 'tag "owner" must have a string value of at most 256 tag characters'],
+    [`k=${'v'.repeat(257)}`, 'tag "k" must have a string value of at most 256 tag characters'],
+    ['bad*key=x', 'tag key "bad*key" is not a valid AWS tag key'],
+    [`${'x'.repeat(129)}=v`, `tag key "${'x'.repeat(40)}" is not a valid AWS tag key`],
+  ])('%j: %s', (raw, says) => {
+    expect(message(() => parseTags(raw))).toBe(`SENTINEL_TAGS: ${says}`);
+  });
+
+  it('JSON is what starts with {; anything else is pairs', () => {
+    expect(message(() => parseTags('["owner"]'))).toBe(
+      'SENTINEL_TAGS: expected key=value pairs separated by commas, got "[\\"owner\\"]"',
+    );
+    expect(message(() => parseTags('{"a":{"b":"c"}}'))).toBe(
+      'SENTINEL_TAGS: tag "a" must have a string value of at most 256 tag characters',
+    );
+  });
+});
+
+describe('SENTINEL_TAGS parsing', () => {
+  it('trims the whole variable, each key and each value, and skips blank pairs', () => {
+    expect({ ...parseTags('  {"owner":"a"}  ') }).toStrictEqual({ owner: 'a' });
+    expect({ ...parseTags(' a = x , , b=  y  ,') }).toStrictEqual({ a: 'x', b: 'y' });
+  });
+});
+
+describe('functionIdentity: exact answers', () => {
+  it('leaves out what it does not know, rather than setting it undefined', () => {
+    expect(functionIdentity(undefined, {})).toStrictEqual({ service: 'service_undefined', tags: {} });
+    expect(functionIdentity({ invokedFunctionArn: 'arn:aws:lambda' }, {})).toStrictEqual({
+      service: 'service_undefined',
+      tags: {},
+    });
+  });
+
+  it('reads region and account only from a well-formed ARN', () => {
+    const identity = (invokedFunctionArn: string) => functionIdentity({ invokedFunctionArn }, {});
+    // six parts are enough (arn:partition:service:region:account:resource)
+    expect(identity('arn:aws:lambda:eu-west-1:210987654321:orders')).toMatchObject({
+      region: 'eu-west-1',
+      accountId: '210987654321',
+    });
+    expect(identity('arn:aws:lambda:eu-west-1:210987654321')).toStrictEqual({
+      service: 'service_undefined',
+      tags: {},
+    });
+    expect(identity('urn:aws:lambda:eu-west-1:210987654321:function:orders')).toStrictEqual({
+      service: 'service_undefined',
+      tags: {},
+    });
+    // empty region or account: left out
+    expect(identity('arn:aws:lambda:::function:orders')).toStrictEqual({
+      service: 'service_undefined',
+      tags: {},
+    });
+  });
+
+  it('names the option and says what it expects', () => {
+    expect(message(() => functionIdentity(undefined, {}, { serviceName: '' }))).toBe(
+      'serviceName: expected a non-empty string',
+    );
+    expect(message(() => functionIdentity(undefined, {}, { serviceName: 42 as never }))).toBe(
+      'serviceName: expected a non-empty string',
+    );
+    expect(message(() => functionIdentity(undefined, {}, { tags: null as never }))).toBe(
+      'tags: expected an object of string values',
+    );
+    expect(message(() => functionIdentity(undefined, {}, { tags: 'owner=x' as never }))).toBe(
+      'tags: expected an object of string values',
+    );
+  });
+
+  it('SentinelConfigError carries its name and option', () => {
+    const error = configError(() => functionIdentity(undefined, {}, { serviceName: '' }));
+    expect(error.name).toBe('SentinelConfigError');
+    expect(error.option).toBe('serviceName');
+  });
+});

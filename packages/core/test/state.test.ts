@@ -1,9 +1,9 @@
 import { invoke, invokeConcurrently } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as core from '../src/index.ts';
 import {
-  countRedactions,
   currentInvocationState,
   type InvocationState,
   invocationState,
@@ -12,8 +12,8 @@ import {
 } from '../src/index.ts';
 
 // state.ts keeps process-level facts (has this process served an invocation
-// yet, events recorded at init). Vitest gives each test file a fresh module,
-// and runs these tests in order: the first ones observe the cold process.
+// yet, events recorded at init). A test about the cold process imports a fresh
+// copy of the module (`coldCore`), so no test depends on which ran before it.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,8 +25,19 @@ interface Seen {
   sameStateInHandler: boolean;
 }
 
+type Core = typeof core;
+
+/** A fresh copy of core's modules: a process that has served no invocation and recorded nothing. */
+async function coldCore(): Promise<Core> {
+  vi.resetModules();
+  return import('../src/index.ts');
+}
+
 /** A Middy handler whose middleware reads the state in `after`, the way the logger and metrics do. */
-function observed(handlerBody: (event: { n: number }) => Promise<void>) {
+function observed(
+  handlerBody: (event: { n: number }) => Promise<void>,
+  { invocationState, currentInvocationState } = core,
+) {
   let handlerState: InvocationState | undefined;
   return middy(async (event: { n: number }) => {
     handlerState = currentInvocationState();
@@ -53,6 +64,8 @@ function observed(handlerBody: (event: { n: number }) => Promise<void>) {
 
 describe('per-invocation state', () => {
   it('carries events recorded at init into the first invocation only, and marks only it cold', async () => {
+    const cold = await coldCore();
+    const { currentInvocationState, recordSecurityEvent } = cold;
     expect(currentInvocationState()).toBeUndefined();
     const atInit = recordSecurityEvent({
       type: 'guard_violation',
@@ -63,7 +76,7 @@ describe('per-invocation state', () => {
 
     const handler = observed(async () => {
       recordSecurityEvent({ type: 'source_rejected', severity: 'high', message: 'in first' });
-    });
+    }, cold);
     const first = (await invoke(handler, { n: 0 })).result as Seen;
     expect(first.coldStart).toBe(true);
     expect(first.events.map((e) => [e.type, e.duringInit ?? false])).toEqual([
@@ -80,6 +93,9 @@ describe('per-invocation state', () => {
   });
 
   it('isolates 50 interleaved invocations: each middleware sees only its own events and redactions', async () => {
+    // A fresh copy: no state an earlier test left current outside the invoke store.
+    const cold = await coldCore();
+    const { recordSecurityEvent, countRedactions, currentInvocationState } = cold;
     const events = Array.from({ length: 50 }, (_, n) => ({ n }));
     const handler = observed(async ({ n }) => {
       // Records from handler code (no request), with awaits between, so the
@@ -89,7 +105,12 @@ describe('per-invocation state', () => {
         recordSecurityEvent({ type: 'secret_redacted', message: `event ${i}`, detail: { n, i } });
         countRedactions({ jwt: 1, email: n });
       }
-    });
+    }, cold);
+    // Warm first: the cold start belongs to an earlier invocation.
+    await invoke(
+      observed(async () => {}, cold),
+      { n: -1 },
+    );
     const results = await invokeConcurrently(handler, events);
 
     for (const [n, outcome] of results.entries()) {
@@ -211,8 +232,26 @@ describe('recordSecurityEvent input', () => {
   });
 
   it('accepts exactly the snake_case types and never throws anything but TypeError (property)', () => {
+    const snake = 'abcxyz0189_'.split('');
+    // Valid types up to the 64-character limit, near misses just past it or one character off,
+    // and anything at all; size 'max' so lengths reach the limit rather than about ten.
+    const accepted = fc
+      .tuple(
+        fc.constantFrom('a', 'q', 'z'),
+        fc.string({ unit: fc.constantFrom(...snake), maxLength: 63, size: 'max' }),
+      )
+      .map(([head, rest]) => head + rest);
+    const atLimit = accepted.map((type) => type.padEnd(64, '_'));
+    const nearMiss = fc.oneof(
+      accepted.map((type) => type.padEnd(65, '_')), // one past the limit
+      fc
+        .tuple(accepted, fc.constantFrom('A', '-', ' ', '.', 'é', '\n', 'Z'))
+        .map(([type, bad]) => type + bad),
+      fc.tuple(fc.constantFrom('_', '0', '9', 'A'), accepted).map(([head, type]) => head + type.slice(1)),
+    );
+    const seen = { valid: 0, invalid: 0, at64: 0, at65: 0 };
     fc.assert(
-      fc.property(fc.anything(), (type) => {
+      fc.property(fc.oneof(accepted, atLimit, nearMiss, fc.anything()), (type) => {
         const request = { internal: {} };
         let thrown: unknown;
         try {
@@ -221,9 +260,15 @@ describe('recordSecurityEvent input', () => {
           thrown = error;
         }
         const valid = typeof type === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(type);
+        seen[valid ? 'valid' : 'invalid']++;
+        if (typeof type === 'string' && type.length === 64) seen.at64++;
+        if (typeof type === 'string' && type.length === 65) seen.at65++;
         if (valid) expect(thrown).toBeUndefined();
         else expect(thrown).toBeInstanceOf(TypeError);
       }),
+      { numRuns: 500 },
     );
+    // The generator reached both answers and both sides of the limit.
+    for (const count of Object.values(seen)) expect(count).toBeGreaterThan(0);
   });
 });

@@ -117,8 +117,9 @@ describe('createMetrics: what users pass never breaks a document', () => {
   });
 
   it('property: any name, value or dimension either throws at the call or yields a valid document', async () => {
+    // size 'max': without it fast-check keeps strings to about ten characters, far from the limits.
     const text = fc.oneof(
-      fc.string({ maxLength: 300 }),
+      fc.string({ maxLength: 300, size: 'max' }),
       fc.string({ unit: 'grapheme', maxLength: 20 }),
       fc.constantFrom('_aws', 'toString', '__proto__', 'constructor'),
     );
@@ -127,7 +128,7 @@ describe('createMetrics: what users pass never breaks a document', () => {
         text,
         fc.oneof(fc.double(), fc.integer()),
         fc.constantFrom(...Object.values(MetricUnit), 'Furlongs'),
-        fc.dictionary(text, fc.oneof(text, fc.string({ maxLength: 1100 })), { maxKeys: 5 }),
+        fc.dictionary(text, fc.oneof(text, fc.string({ maxLength: 1100, size: 'max' })), { maxKeys: 5 }),
         async (name, value, unit, dimensions) => {
           const metrics = createMetrics({ serviceName: 'svc' });
           const out = await captureOutput(() => {
@@ -152,7 +153,70 @@ describe('createMetrics: what users pass never breaks a document', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      // Shrinking a 1 000-character string one step per run takes minutes: report the first failure as found.
+      { numRuns: 300, endOnFailure: true },
     );
+  });
+
+  /**
+   * Printable ASCII of exactly `length` characters, starting with a letter (so never blank, never `:`).
+   * Built from a length and a filler, not an arbitrary string: a failure shrinks in a few steps.
+   */
+  const printable = (length: number) =>
+    fc.constantFrom(...'aZ9 _-.:/'.split('')).map((filler) => `m${filler.repeat(length - 1)}`);
+  /** Lengths from 1 to past `limit`, half of them within two of it. */
+  const lengthsAround = (limit: number) =>
+    fc.oneof(fc.integer({ min: 1, max: limit + 50 }), fc.integer({ min: limit - 2, max: limit + 2 }));
+
+  it('property: metric and dimension names are kept up to 255 characters and refused beyond', async () => {
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        lengthsAround(255).chain(printable),
+        lengthsAround(255).chain(printable),
+        async (name, dimension) => {
+          fc.pre(name !== dimension); // a metric named like a dimension is Powertools' key collision, tested above
+          seen.add(name.length).add(dimension.length);
+          const metrics = createMetrics({ serviceName: 'svc' });
+          const out = await captureOutput(() => {
+            metrics.addDimension(dimension, 'v');
+            let refused = false;
+            try {
+              metrics.addMetric(name, MetricUnit.Count, 1);
+            } catch (error) {
+              expect(error).toBeInstanceOf(RangeError);
+              refused = true;
+            }
+            metrics.addMetric('Fallback', MetricUnit.Count, 1).publishStoredMetrics();
+            return refused;
+          });
+          expect(out.result).toBe(name.length > 255);
+          const [doc] = validEmf(out);
+          expect(doc?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([
+            dimension.length > 255 ? ['service'] : ['service', dimension],
+          ]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    for (const limit of [254, 255, 256]) expect(seen).toContain(limit);
+  });
+
+  it('property: dimension values are kept up to 1024 characters and dropped beyond', async () => {
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(lengthsAround(1024).chain(printable), async (value) => {
+        seen.add(value.length);
+        const metrics = createMetrics({ serviceName: 'svc' });
+        const out = await captureOutput(() => {
+          metrics.addDimension('tier', value);
+          metrics.addMetric('Orders', MetricUnit.Count, 1).publishStoredMetrics();
+        });
+        const [doc] = validEmf(out);
+        expect(doc?.tier).toBe(value.length > 1024 ? undefined : value);
+      }),
+      { numRuns: 200 },
+    );
+    for (const limit of [1023, 1024, 1025]) expect(seen).toContain(limit);
   });
 });

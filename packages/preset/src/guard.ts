@@ -18,7 +18,9 @@ export interface SentinelGuardOptions extends Omit<SentinelOptions, 'guard'> {
    * The runtime guard: `true` is the strict default — every policy blocks,
    * with the default lists (writes only under `/tmp`, no reads of the task
    * root or the process environment, no child processes, connections only to
-   * `*.amazonaws.com` / `*.api.aws` and the Runtime API). An object is passed
+   * the endpoints of `clients` — or, without clients, the AWS service endpoints
+   * of `AWS_REGION` — and the Runtime API). The guard is given `clients` unless
+   * its own options name some. An object is passed
    * to `runtimeGuard()` as is (its `mode` defaults to `alert`); its config
    * errors name `guard.<option>`. A built `runtimeGuard(...)` works too.
    * The guard is built when `sentinel()` is called, last, once every other

@@ -210,7 +210,7 @@ function assemble(options: Omit<SentinelOptions, 'guard'> & { guard?: unknown },
   });
   // Last, once every other option has been accepted: a sentinel() call that
   // throws must not leave process-wide hooks and a registered policy behind.
-  const guard = guardFor(options.guard, createGuard);
+  const guard = guardFor(options.guard, createGuard, options.clients);
   if (guard) middlewares.push(guard);
   middlewares.push(allowlist);
   return middlewares;
@@ -235,8 +235,15 @@ function isGuardMiddleware(value: unknown): value is RuntimeGuardMiddleware {
   );
 }
 
-/** The guard for the `guard` option, or undefined; its config errors name `guard.<option>`. */
-function guardFor(option: unknown, createGuard: GuardFactory | undefined): MiddlewareObj | undefined {
+/**
+ * The guard for the `guard` option, or undefined; its config errors name `guard.<option>`. A guard
+ * built here allows the endpoints of the function's `clients` unless its options name their own.
+ */
+function guardFor(
+  option: unknown,
+  createGuard: GuardFactory | undefined,
+  clients: readonly unknown[] | undefined,
+): MiddlewareObj | undefined {
   if (option === undefined || option === false) return undefined;
   if (isGuardMiddleware(option)) return option;
   if (option !== true && (option === null || typeof option !== 'object' || Array.isArray(option))) {
@@ -252,7 +259,11 @@ function guardFor(option: unknown, createGuard: GuardFactory | undefined): Middl
     );
   }
   try {
-    return createGuard(option === true ? { mode: 'block' } : (option as RuntimeGuardOptions));
+    const guardOptions: RuntimeGuardOptions =
+      option === true ? { mode: 'block' } : (option as RuntimeGuardOptions);
+    return createGuard(
+      clients && guardOptions.clients === undefined ? { ...guardOptions, clients } : guardOptions,
+    );
   } catch (error) {
     if (!(error instanceof SentinelConfigError)) throw error;
     const message = error.message.startsWith(`${error.option}: `)

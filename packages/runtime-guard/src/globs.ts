@@ -6,9 +6,13 @@
  * Paths: absolute; `**` matches any number of segments, including none, so
  * `/tmp/**` matches `/tmp` itself; `*` and `?` stay inside one segment.
  *
- * Hosts: `host`, `host:port` or `host:*`; `*` in the host matches any run of
- * characters, dots included, so `*.amazonaws.com` matches
- * `dynamodb.eu-west-1.amazonaws.com`; IPv6 goes in brackets (`[::1]:8000`);
+ * Hosts: `host`, `host:port` or `host:*`. `*` in the host stays inside one
+ * label — it never crosses a dot, so `*.eu-west-1.amazonaws.com` matches
+ * `dynamodb.eu-west-1.amazonaws.com` but not
+ * `ec2-1-2-3-4.eu-west-1.compute.amazonaws.com` — and in an IPv4 pattern
+ * (`10.0.*.*`) it matches one number, so no name passes for an address. A
+ * leading `**.` matches one or more labels (`**.example.com`), and `**` alone
+ * any host: the explicit way to widen. IPv6 goes in brackets (`[::1]:8000`);
  * matching ignores case. `unix:/path/glob` matches Unix-socket connections.
  */
 
@@ -24,16 +28,15 @@ export function pathGlobProblem(pattern: unknown): string | undefined {
   if (!pattern.startsWith('/')) return `must be an absolute path; got ${JSON.stringify(pattern)}`;
   if (/[[\]{}]/.test(pattern))
     return `uses [ ] or { }; only *, ** and ? are special; got ${JSON.stringify(pattern)}`;
-  if (/(^|\/)\.\.?(\/|$)/.test(pattern))
+  if (/\/\.\.?(\/|$)/.test(pattern))
     return `must not contain . or .. segments; got ${JSON.stringify(pattern)}`;
   return undefined;
 }
 
 function pathGlobSource(pattern: string): string {
-  // `//` means `/` to the file system, and the paths checked are normalised.
-  const collapsed = pattern.replace(/\/{2,}/g, '/');
-  const trimmed = collapsed.length > 1 ? collapsed.replace(/\/+$/, '') : collapsed;
-  const segments = trimmed.split('/').filter((segment) => segment !== '');
+  // `//` means `/` to the file system, a trailing `/` nothing, and the paths checked are normalised:
+  // empty segments are dropped.
+  const segments = pattern.split('/').filter((segment) => segment !== '');
   // Only `**` segments (`/**`): every path, the root included.
   if (segments.length > 0 && segments.every((segment) => segment === '**')) return '/(?:[^/]+(?:/[^/]+)*)?';
   let out = '';
@@ -68,6 +71,16 @@ export function hostGlobProblem(pattern: unknown): string | undefined {
   }
   const { host, port } = splitHostPattern(pattern);
   if (host === '' || host === '.') return `has no host; got ${JSON.stringify(pattern)}`;
+  const labels = host.replace(/\.$/, '').split('.');
+  if (labels.some((label, i) => label.includes('**') && (i !== 0 || label !== '**'))) {
+    return `may use ** only as its whole first label (**.example.com) or alone; got ${JSON.stringify(pattern)}`;
+  }
+  if (labels.length === 1 && labels[0] === '*') {
+    return `* never crosses a dot, so alone it matches only single-label names; use ** for any host; got ${JSON.stringify(pattern)}`;
+  }
+  if (isIpv4Pattern(labels.join('.')) && host.includes('*') && labels.length !== 4) {
+    return `an IPv4 pattern has four parts, * standing for one number (10.0.*.*); got ${JSON.stringify(pattern)}`;
+  }
   if (!pattern.startsWith('[') && host.includes(':') && !/^[0-9a-fA-F:.*]+$/.test(host)) {
     return `must be host, host:port or host:* (IPv6 in brackets: [::1]:8000); got ${JSON.stringify(pattern)}`;
   }
@@ -93,10 +106,24 @@ function splitHostPattern(pattern: string): { host: string; port?: string } {
   return { host: pattern };
 }
 
+/** Numbers and `*`, dot-separated, at least one number: a pattern for IPv4 addresses, where `*` is one number. */
+function isIpv4Pattern(host: string): boolean {
+  return /^(?:\d{1,3}|\*)(?:\.(?:\d{1,3}|\*))*$/.test(host) && /\d/.test(host);
+}
+
 function hostGlobSource(pattern: string): string {
   const { host, port } = splitHostPattern(pattern.toLowerCase());
-  // Like the key, without a trailing dot; `*` stays inside the host (never crosses into the port).
-  const hostSource = host.replace(/\.$/, '').replace(REGEX_SPECIAL, '\\$&').replace(/\*+/g, '[^ ]*');
+  // Like the key, without a trailing dot. `*` stays inside one label: it never crosses a dot (nor
+  // into the port), and in an IPv4 pattern it is one number, so no host name passes for an address.
+  const bare = host.replace(/\.$/, '');
+  const star = isIpv4Pattern(bare) ? '\\d{1,3}' : '[^. ]*';
+  const hostSource = bare
+    .split('.')
+    .map((label, i) =>
+      // A leading `**` is one or more whole labels: the explicit way to widen.
+      i === 0 && label === '**' ? '[^ ]+' : label.replace(REGEX_SPECIAL, '\\$&').replace(/\*+/g, star),
+    )
+    .join('\\.');
   const portSource = port === undefined || port === '*' ? '\\d+' : String(Number(port));
   return `${hostSource} ${portSource}`;
 }

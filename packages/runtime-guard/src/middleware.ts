@@ -29,8 +29,9 @@ export interface RuntimeGuardMiddleware extends MiddlewareObj {
  * are caught too and reported with the first invocation.
  *
  * ```ts
+ * const orders = new DynamoDBClient({});
  * export const handler = middy(fn).use(
- *   runtimeGuard({ mode: 'block', outbound: { allowHosts: ['*.amazonaws.com', 'db.internal:3306'] } }),
+ *   runtimeGuard({ mode: 'block', clients: [orders], outbound: { allowHosts: ['db.internal:3306'] } }),
  * );
  * ```
  */
@@ -42,11 +43,13 @@ export function runtimeGuard(options?: RuntimeGuardOptions): RuntimeGuardMiddlew
   return {
     policy: normalised,
     release: () => releaseProcessPolicy(policy),
-    before: (request) => {
+    before: async (request) => {
       // Rule 1: the guard's bookkeeping never fails the invocation.
       try {
         bindPolicy(request, policy);
       } catch {}
+      // The clients' own endpoints are known before the handler runs (settled after the first time).
+      await policy.outbound.ready;
     },
   };
 }

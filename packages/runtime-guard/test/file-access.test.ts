@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs, { writeFileSync as namedWriteFileSync } from 'node:fs';
 import { writeFile as namedWriteFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { invocationState, type SecurityEvent } from '@lambda-sentinel/core';
@@ -30,6 +30,10 @@ let serial = 0;
 beforeAll(() => {
   sandbox = fs.realpathSync(fs.mkdtempSync(join(fs.realpathSync('/tmp'), 'guard-files-')));
   for (const dir of ['allowed', 'out', 'task']) fs.mkdirSync(join(sandbox, dir));
+  // As a function does at module scope: the hooks exist before any test's fs call, whichever runs
+  // first. (Node's fs.cp binds fs.promises' functions when first used; used before the hooks, its
+  // entry-by-entry checks would be lost — see the guide's limits.)
+  runtimeGuard(sandboxOptions('block')).release();
 });
 afterAll(() => {
   fs.rmSync(sandbox, { recursive: true, force: true });
@@ -158,6 +162,11 @@ function viaReadStream(path: unknown): Promise<Outcome> {
 }
 
 const read = (path: string) => fs.readFileSync(path, 'utf8');
+/** After a write-only open the read fails with EBADF; the open, which is what counts, did its work. */
+function unlessBadDescriptor(error: unknown): string {
+  if ((error as NodeJS.ErrnoException | null)?.code === 'EBADF') return '';
+  throw error;
+}
 const exists = (path: string) => fs.existsSync(path);
 const lexists = (path: string) => {
   try {
@@ -474,6 +483,68 @@ const CASES: Case[] = [
       promise: (d) => fs.promises.readFile(d.secret, 'utf8'),
     },
   ),
+  // A read call with a writing flag is a write: `w+` truncates, `a+` and `w` create.
+  ...forms(
+    'readFile',
+    {
+      policy: 'fileWrite',
+      setup: withContent('abc'),
+      target: outFile,
+      happened: (d) => read(outFile(d)) === '',
+    },
+    {
+      callback: (d, done) => fs.readFile(outFile(d), { flag: 'w+' }, done),
+      sync: (d) => fs.readFileSync(outFile(d), { flag: 'w+' }),
+      promise: (d) => fs.promises.readFile(outFile(d), { flag: 'w+' }),
+    },
+    " { flag: 'w+' }",
+  ),
+  ...forms(
+    'readFile',
+    { policy: 'fileWrite', target: outFile, happened: written },
+    {
+      callback: (d, done) => fs.readFile(outFile(d), { flag: 'a+' }, done),
+      sync: (d) => fs.readFileSync(outFile(d), { flag: 'a+' }),
+      promise: (d) => fs.promises.readFile(outFile(d), { flag: 'a+' }),
+    },
+    " { flag: 'a+' }",
+  ),
+  ...forms(
+    'readFile',
+    { policy: 'fileWrite', target: outFile, happened: written },
+    {
+      // Opened write-only, the read itself then fails with EBADF: the file is created all the same.
+      callback: (d, done) =>
+        fs.readFile(outFile(d), { flag: 'w' }, (error) => done(error?.code === 'EBADF' ? null : error)),
+      sync: (d) => {
+        try {
+          return fs.readFileSync(outFile(d), { flag: 'w' });
+        } catch (error) {
+          return unlessBadDescriptor(error);
+        }
+      },
+      promise: (d) => fs.promises.readFile(outFile(d), { flag: 'w' }).catch(unlessBadDescriptor),
+    },
+    " { flag: 'w' }",
+  ),
+  {
+    name: 'fs.mkdtempDisposableSync',
+    policy: 'fileWrite',
+    operation: 'fs.mkdtempDisposableSync',
+    via: 'throw',
+    act: (d) => viaSync(() => fs.mkdtempDisposableSync(join(d.out, 'tmp-')).path),
+    target: (d) => join(d.out, 'tmp-'),
+    happened: (d) => fs.readdirSync(d.out).some((name) => name.startsWith('tmp-')),
+  },
+  {
+    name: 'fs.promises.mkdtempDisposable',
+    policy: 'fileWrite',
+    operation: 'fs.promises.mkdtempDisposable',
+    via: 'rejection',
+    act: (d) => viaPromise(async () => (await fs.promises.mkdtempDisposable(join(d.out, 'tmp-'))).path),
+    target: (d) => join(d.out, 'tmp-'),
+    happened: (d) => fs.readdirSync(d.out).some((name) => name.startsWith('tmp-')),
+  },
   ...forms(
     'readdir',
     {
@@ -802,12 +873,102 @@ describe('the default lists', () => {
     expect(guard.policy.fileWrite.list).toEqual(['/tmp/**']);
     expect(guard.policy.fileRead.list).toEqual([
       '/var/task/**',
-      '/proc/self/environ',
-      '/proc/thread-self/environ',
-      `/proc/${process.pid}/environ`,
+      ...['environ', 'cmdline', 'mem', 'maps', 'auxv'].flatMap((name) => [
+        `/proc/*/${name}`,
+        `/proc/*/task/*/${name}`,
+      ]),
     ]);
   });
 });
+
+describe.each(['block', 'alert'] as const)('what /proc exposes, however spelled, in %s mode', (mode) => {
+  const tids = () => fs.readdirSync(`/proc/${process.pid}/task`);
+
+  it('environ of this process, its threads and its parent: self, thread-self, pid, tid, task/<tid>, root/', async () => {
+    const d = dirs();
+    const [tid = '', other = tid] = tids()
+      .filter((t) => t !== String(process.pid))
+      .concat(String(process.pid));
+    const spellings = [
+      '/proc/self/environ',
+      '/proc/thread-self/environ',
+      `/proc/${process.pid}/environ`,
+      `/proc/self/task/${tid}/environ`,
+      `/proc/${process.pid}/task/${tid}/environ`,
+      `/proc/${other}/environ`, // a thread's id works as a pid
+      `/proc/${process.ppid}/environ`,
+      '/proc/self/root/proc/self/environ',
+      '/proc/self/task/../environ',
+    ];
+    const { result, events } = await guarded({ ...defaultsIn(d, mode) }, () =>
+      spellings.map((path) => outcomeOf(() => fs.readFileSync(path))),
+    );
+    // reported as resolved, `..` removed
+    expectGuarded(
+      mode,
+      result ?? [],
+      events,
+      spellings.map((path) => resolve(path)),
+    );
+  });
+
+  it('cmdline, maps, auxv and mem too', async () => {
+    const d = dirs();
+    const files = [
+      '/proc/self/cmdline',
+      '/proc/self/maps',
+      '/proc/thread-self/auxv',
+      `/proc/${process.ppid}/cmdline`,
+    ];
+    const { result, events } = await guarded(defaultsIn(d, mode), () => [
+      ...files.map((path) => outcomeOf(() => fs.readFileSync(path))),
+      // memory is read at an offset, through a descriptor: the open is what the guard sees
+      outcomeOf(() => fs.closeSync(fs.openSync('/proc/self/mem', 'r'))),
+    ]);
+    expectGuarded(mode, result ?? [], events, [...files, '/proc/self/mem']);
+  });
+
+  it('through a symlink and .. : /tmp/link/../secret is beside the link’s target, not in /tmp', async () => {
+    const d = dirs();
+    fs.mkdirSync(join(d.task, 'sub'));
+    fs.symlinkSync(join(d.task, 'sub'), join(d.allowed, 'link'));
+    const sneaky = `${d.allowed}/link/../secret.txt`;
+    const { result, events } = await guarded(sandboxOptions(mode), () => [outcomeOf(() => read(sneaky))]);
+    expectGuarded(mode, result ?? [], events, [join(d.allowed, 'secret.txt')]);
+    if (mode === 'alert') expect(result?.[0]).toEqual({ value: read(d.secret) });
+  });
+});
+
+/** The defaults (task root and /proc denied), in one mode, for the sandbox's task directory. */
+function defaultsIn(d: Dirs, mode: GuardMode): RuntimeGuardOptions {
+  return { mode, taskRoot: d.task, childProcess: 'allow', outbound: 'allow' };
+}
+
+function outcomeOf(fn: () => unknown): { value?: unknown; error?: unknown } {
+  try {
+    const value = fn();
+    return { value: Buffer.isBuffer(value) ? value.toString() : value };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** Block: each read failed with the guard's error naming its path. Alert: none did; one event per read. */
+function expectGuarded(
+  mode: 'block' | 'alert',
+  outcomes: { error?: unknown }[],
+  events: SecurityEvent[],
+  targets: string[],
+): void {
+  expect(outcomes).toHaveLength(targets.length);
+  outcomes.forEach((outcome, i) => {
+    if (mode === 'block') expect(outcome.error).toMatchObject({ policy: 'fileRead', target: targets[i] });
+    else expect(outcome.error).not.toBeInstanceOf(RuntimeGuardViolationError);
+  });
+  expect(events.map((e) => [e.detail.policy, e.detail.target, e.detail.blocked])).toEqual(
+    targets.map((target) => ['fileRead', target, mode === 'block']),
+  );
+}
 
 /** Runs `fn`, returning what it threw (or undefined). */
 function thrown(fn: () => unknown): unknown {

@@ -103,20 +103,50 @@ describe('pathGlobProblem', () => {
 });
 
 describe('compileHostGlobs and hostKey', () => {
-  it('*.domain matches any number of labels under it, and not the look-alikes', () => {
-    const aws = ['*.amazonaws.com'];
-    expect(hostMatches(aws, 'dynamodb.eu-west-1.amazonaws.com', 443)).toBe(true);
-    expect(hostMatches(aws, 's3.amazonaws.com', 443)).toBe(true);
-    expect(hostMatches(aws, 'a.b.c.d.amazonaws.com', 80)).toBe(true);
-    expect(hostMatches(aws, 'amazonaws.com', 443)).toBe(false);
-    expect(hostMatches(aws, 'amazonaws.com.evil.com', 443)).toBe(false);
-    expect(hostMatches(aws, 'dynamodb.amazonaws.com.evil.com', 443)).toBe(false);
-    expect(hostMatches(aws, 'evilamazonaws.com', 443)).toBe(false);
-    expect(hostMatches(aws, 'amazonaws.comx', 443)).toBe(false);
+  it('* stays inside one label: *.<region>.amazonaws.com is the services, not hosts anyone can own', () => {
+    const regional = ['*.eu-west-1.amazonaws.com'];
+    expect(hostMatches(regional, 'dynamodb.eu-west-1.amazonaws.com', 443)).toBe(true);
+    expect(hostMatches(regional, 'sts.eu-west-1.amazonaws.com', 443)).toBe(true);
+    // EC2 public names, S3 websites, API Gateway and load balancers: attacker-ownable, one label deeper
+    expect(hostMatches(regional, 'ec2-203-0-113-7.eu-west-1.compute.amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(regional, 'evil-site.s3-website.eu-west-1.amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(regional, 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(regional, 'my-lb-1234.eu-west-1.elb.amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(['*.amazonaws.com'], 'ec2-203-0-113-7.compute-1.amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(['*.amazonaws.com'], 's3.amazonaws.com', 443)).toBe(true);
+    // not the look-alikes either
+    expect(hostMatches(regional, 'eu-west-1.amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(regional, 'eu-west-1.amazonaws.com.evil.com', 443)).toBe(false);
+    expect(hostMatches(regional, 'dynamodb.eu-west-1.amazonaws.com.evil.com', 443)).toBe(false);
+    expect(hostMatches(regional, 'evileu-west-1.amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(['db*.internal'], 'db1.internal', 5432)).toBe(true);
+    expect(hostMatches(['db*.internal'], 'db.evil.internal', 5432)).toBe(false);
+  });
+
+  it('a leading **. spans labels, and ** alone is any host: the explicit way to widen', () => {
+    const deep = ['**.amazonaws.com'];
+    expect(hostMatches(deep, 'dynamodb.eu-west-1.amazonaws.com', 443)).toBe(true);
+    expect(hostMatches(deep, 'a.b.c.d.amazonaws.com', 80)).toBe(true);
+    expect(hostMatches(deep, 's3.amazonaws.com', 443)).toBe(true);
+    expect(hostMatches(deep, 'amazonaws.com', 443)).toBe(false);
+    expect(hostMatches(deep, 'amazonaws.com.evil.com', 443)).toBe(false);
+    expect(hostMatches(deep, 'evilamazonaws.com', 443)).toBe(false);
+    expect(hostMatches(['**'], 'anything.example', 1234)).toBe(true);
+    expect(hostMatches(['**:443'], 'anything.example', 80)).toBe(false);
+  });
+
+  it('* in an IPv4 pattern is one number, so no host name passes for an address', () => {
+    expect(hostMatches(['10.0.*.*:5432'], '10.0.3.7', 5432)).toBe(true);
+    expect(hostMatches(['10.0.*.*:5432'], '10.0.attacker.example', 5432)).toBe(false);
+    expect(hostMatches(['10.0.*.*:5432'], '10.0.evil.com', 5432)).toBe(false);
+    expect(hostMatches(['10.0.*.*:5432'], '10.0.3.7.evil.com', 5432)).toBe(false);
+    expect(hostMatches(['127.0.0.*'], '127.0.0.1', 80)).toBe(true);
+    expect(hostMatches(['127.0.0.*'], '127.0.0.1x', 80)).toBe(false);
+    expect(hostMatches(['127.0.0.*'], '127.0.0.1234', 80)).toBe(false);
   });
 
   it('ignores case and a trailing dot, in the host and in the glob', () => {
-    expect(hostMatches(['*.amazonaws.com'], 'DynamoDB.EU-WEST-1.AmazonAWS.com', 443)).toBe(true);
+    expect(hostMatches(['*.eu-west-1.amazonaws.com'], 'DynamoDB.EU-WEST-1.AmazonAWS.com', 443)).toBe(true);
     expect(hostMatches(['*.AmazonAWS.COM'], 'sts.amazonaws.com', 443)).toBe(true);
     expect(hostMatches(['*.amazonaws.com'], 'sts.amazonaws.com.', 443)).toBe(true);
     expect(hostMatches(['db.internal.'], 'db.internal', 5432)).toBe(true);
@@ -131,9 +161,9 @@ describe('compileHostGlobs and hostKey', () => {
     expect(hostMatches(['db.internal:3306'], 'db.internal', 33060)).toBe(false);
     expect(hostMatches(['db.internal:3306'], 'db.internal', 330)).toBe(false);
     expect(hostMatches(['db.internal:*'], 'db.internal', 1)).toBe(true);
-    expect(hostMatches(['10.0.*:5432'], '10.0.3.7', 5432)).toBe(true);
-    expect(hostMatches(['10.0.*:5432'], '10.1.3.7', 5432)).toBe(false);
-    expect(hostMatches(['10.0.*:5432'], '10.0.3.7', 5433)).toBe(false);
+    expect(hostMatches(['10.0.*.*:5432'], '10.0.3.7', 5432)).toBe(true);
+    expect(hostMatches(['10.0.*.*:5432'], '10.1.3.7', 5432)).toBe(false);
+    expect(hostMatches(['10.0.*.*:5432'], '10.0.3.7', 5433)).toBe(false);
     expect(hostMatches(['127.0.0.1:9001'], '127.0.0.1', 9001)).toBe(true);
     // A leading zero in the glob's port is the same port.
     expect(hostMatches(['api.local:0443'], 'api.local', 443)).toBe(true);
@@ -141,7 +171,8 @@ describe('compileHostGlobs and hostKey', () => {
 
   it('a * never reaches across into the port', () => {
     expect(hostMatches(['a*:443'], 'a 80 b', 443)).toBe(false);
-    expect(hostMatches(['*'], 'anything.example', 1234)).toBe(true);
+    expect(hostMatches(['**:443'], 'a 80 b', 443)).toBe(false);
+    expect(hostMatches(['*.example:*'], 'anything.example', 1234)).toBe(true);
   });
 
   it('takes IPv6 in brackets, with or without a port, and bare', () => {
@@ -160,11 +191,32 @@ describe('compileHostGlobs and hostKey', () => {
     expect(sockets('unix:/run/sub/docker.sock')).toBe(false);
     expect(sockets('unix:/tmp/docker.sock')).toBe(false);
     expect(sockets('unix:localhost')).toBe(false);
+    expect(sockets('unix:/lhost')).toBe(false); // a host pattern is never read as a socket path
     expect(sockets(hostKey('localhost', 80))).toBe(true);
     expect(compileHostGlobs(['unix:/run/**'])('unix:/run/a/b.sock')).toBe(true);
     expect(compileHostGlobs(['unix:/run/**'])(hostKey('run', 1))).toBe(false);
     expect(compileHostGlobs([])(hostKey('localhost', 80))).toBe(false);
     expect(compileHostGlobs([])('unix:/run/x.sock')).toBe(false);
+  });
+});
+
+describe('host patterns, label by label', () => {
+  it('every label but a leading ** is matched as written: literal characters, * within the label', () => {
+    expect(hostMatches(['a.example.com'], 'b.example.com', 443)).toBe(false);
+    expect(hostMatches(['a.*.com'], 'a.example.com', 443)).toBe(true);
+    expect(hostMatches(['a.*.com'], 'b.example.com', 443)).toBe(false);
+    expect(hostMatches(['a+b.example'], 'aab.example', 443)).toBe(false);
+    expect(hostMatches(['a+b.example'], 'a+b.example', 443)).toBe(true);
+    expect(hostMatches(['db-*.internal'], 'db-1.internal', 5432)).toBe(true);
+  });
+
+  it('an IPv4 pattern is numbers and * only; any other is a name pattern', () => {
+    expect(hostMatches(['10.100.*.*'], '10.100.7.8', 80)).toBe(true);
+    expect(hostMatches(['10.100.*.*'], '10.100.evil.com', 80)).toBe(false);
+    expect(hostMatches(['192.168.100.*'], '192.168.100.250', 80)).toBe(true);
+    // no number in it: four labels of any name
+    expect(hostMatches(['*.*.*.*'], 'a.b.c.d', 80)).toBe(true);
+    expect(hostMatches(['*.*.*.*'], 'a.b.c', 80)).toBe(false);
   });
 });
 
@@ -175,7 +227,9 @@ describe('hostGlobProblem', () => {
       '*.amazonaws.com',
       'db.internal:3306',
       'db.internal:*',
-      '10.0.*:5432',
+      '10.0.*.*:5432',
+      '**.example.com',
+      '**:443',
       '[::1]:8000',
       '[::1]',
       '::1',
@@ -203,8 +257,30 @@ describe('hostGlobProblem', () => {
     expect(hostGlobProblem('api.example.com:65536')).toMatch(/^has an invalid port/);
     expect(hostGlobProblem('[::1]:port')).toMatch(/^has an invalid port/);
     expect(hostGlobProblem(':443')).toBe('has no host; got ":443"');
+    expect(hostGlobProblem('.')).toBe('has no host; got "."');
+    expect(hostGlobProblem('.:80')).toBe('has no host; got ".:80"');
+    expect(hostGlobProblem('a[::1]')).toBe(
+      'must be host, host:port or host:*, without scheme or path; got "a[::1]"',
+    );
+    expect(hostGlobProblem('fe80::1%eth0')).toBe(
+      'must be host, host:port or host:* (IPv6 in brackets: [::1]:8000); got "fe80::1%eth0"',
+    );
+    expect(hostGlobProblem('10.0.*.')).toMatch(/^an IPv4 pattern has four parts/);
+    // numbers without * are a literal name, matched as written
+    expect(hostGlobProblem('10.0.0')).toBeUndefined();
     expect(hostGlobProblem('host:3306:1')).toMatch(/IPv6 in brackets/);
     expect(hostGlobProblem('unix:run/x.sock')).toMatch(/^must be an absolute path/);
+    expect(hostGlobProblem('10.0.*:5432')).toBe(
+      'an IPv4 pattern has four parts, * standing for one number (10.0.*.*); got "10.0.*:5432"',
+    );
+    expect(hostGlobProblem('10.*')).toMatch(/^an IPv4 pattern has four parts/);
+    expect(hostGlobProblem('a.**.example.com')).toBe(
+      'may use ** only as its whole first label (**.example.com) or alone; got "a.**.example.com"',
+    );
+    expect(hostGlobProblem('x**.example.com')).toMatch(/^may use \*\* only as its whole first label/);
+    expect(hostGlobProblem('*:443')).toBe(
+      '* never crosses a dot, so alone it matches only single-label names; use ** for any host; got "*:443"',
+    );
     expect(hostGlobProblem('unix:/run/[ab].sock')).toMatch(/^uses \[ \] or \{ \}/);
   });
 });
@@ -279,27 +355,67 @@ describe('properties', () => {
     expect(allowTmp(resolve('/etc/../tmp/./x'))).toBe(true);
   });
 
-  it('hostnames under a suffix match *.suffix, in any case; all others do not', () => {
+  it('a name one label under a suffix matches *.suffix, in any case; deeper ones only **.suffix; others neither', () => {
     const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/);
-    const domain = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.'));
+    // A top-level domain is never a number (a suffix of numbers would be an IPv4 pattern).
+    const tld = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
+    const domain = fc
+      .tuple(fc.array(label, { maxLength: 3 }), tld)
+      .map(([labels, last]) => [...labels, last].join('.'));
     const port = fc.integer({ min: 1, max: 65535 });
+    const depths = new Set<number>();
     fc.assert(
-      fc.property(domain, domain, port, fc.boolean(), (sub, suffix, p, shout) => {
-        const under = compileHostGlobs([`*.${suffix}`]);
-        const host = `${sub}.${suffix}`;
-        expect(under(hostKey(shout ? host.toUpperCase() : host, p))).toBe(true);
-        expect(under(hostKey(suffix, p))).toBe(false);
-        expect(under(hostKey(`${host}.evil.example`, p))).toBe(false);
-        expect(under(hostKey(`${sub}${suffix}`, p))).toBe(false);
-        expect(compileHostGlobs([`*.${suffix}:${p}`])(hostKey(host, p === 65535 ? 1 : p + 1))).toBe(false);
-      }),
+      fc.property(
+        fc.array(label, { minLength: 1, maxLength: 4 }),
+        domain,
+        port,
+        fc.boolean(),
+        (sub, suffix, p, shout) => {
+          depths.add(sub.length);
+          const one = compileHostGlobs([`*.${suffix}`]);
+          const any = compileHostGlobs([`**.${suffix}`]);
+          const host = `${sub.join('.')}.${suffix}`;
+          const key = hostKey(shout ? host.toUpperCase() : host, p);
+          expect(one(key)).toBe(sub.length === 1);
+          expect(any(key)).toBe(true);
+          for (const matcher of [one, any]) {
+            expect(matcher(hostKey(suffix, p))).toBe(false);
+            expect(matcher(hostKey(`${host}.evil.example`, p))).toBe(false);
+            expect(matcher(hostKey(`${sub.join('')}${suffix}`, p))).toBe(false);
+          }
+          expect(compileHostGlobs([`**.${suffix}:${p}`])(hostKey(host, p === 65535 ? 1 : p + 1))).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
+    expect([...depths].sort()).toEqual([1, 2, 3, 4]);
     fc.assert(
       fc.property(domain, domain, port, (other, suffix, p) => {
         fc.pre(!other.endsWith(`.${suffix}`));
-        expect(compileHostGlobs([`*.${suffix}`])(hostKey(other, p))).toBe(false);
+        expect(compileHostGlobs([`*.${suffix}`, `**.${suffix}`])(hostKey(other, p))).toBe(false);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an IPv4 pattern with * matches exactly the addresses of its numbers, and no host name', () => {
+    const octet = fc.integer({ min: 0, max: 255 }).map(String);
+    const part = fc.oneof(octet, fc.constant('*'));
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/);
+    fc.assert(
+      fc.property(
+        fc.tuple(part, part, part, part),
+        fc.tuple(octet, octet, octet, octet),
+        fc.array(fc.oneof(octet, name), { minLength: 1, maxLength: 6 }),
+        (pattern, address, labels) => {
+          fc.pre(pattern.some((p) => p !== '*')); // `*.*.*.*` is any four-label name, not an address pattern
+          const allow = compileHostGlobs([pattern.join('.')]);
+          const expected = pattern.every((p, i) => p === '*' || p === address[i]);
+          expect(allow(hostKey(address.join('.'), 80))).toBe(expected);
+          const host = labels.join('.');
+          if (!/^\d+(?:\.\d+){3}$/.test(host)) expect(allow(hostKey(host, 80))).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SentinelConfigError } from '@lambda-sentinel/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { activePolicy } from '../src/active-policy.ts';
 import { type RuntimeGuardMiddleware, type RuntimeGuardOptions, runtimeGuard } from '../src/index.ts';
-
-const ORIGINAL = Symbol.for('@lambda-sentinel/runtime-guard.original');
-const guarded = (fn: unknown) => typeof fn === 'function' && ORIGINAL in fn;
+import { compilePolicy, normaliseOptions } from '../src/policy.ts';
 
 const made: RuntimeGuardMiddleware[] = [];
 function build(options?: RuntimeGuardOptions): RuntimeGuardMiddleware {
@@ -17,18 +17,25 @@ afterEach(() => {
   for (const guard of made.splice(0)) guard.release();
 });
 
-/** Runs `fn` with `LAMBDA_TASK_ROOT` set (or removed), restoring it after. */
-function withTaskRootEnv<T>(value: string | undefined, fn: () => T): T {
-  const saved = process.env.LAMBDA_TASK_ROOT;
-  if (value === undefined) delete process.env.LAMBDA_TASK_ROOT;
-  else process.env.LAMBDA_TASK_ROOT = value;
+/** Runs `fn` with these environment variables set (or removed, for undefined), restoring them after. */
+function withEnv<T>(values: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  const apply = (from: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(from)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(values);
   try {
     return fn();
   } finally {
-    if (saved === undefined) delete process.env.LAMBDA_TASK_ROOT;
-    else process.env.LAMBDA_TASK_ROOT = saved;
+    apply(saved);
   }
 }
+
+const withTaskRootEnv = <T>(value: string | undefined, fn: () => T): T =>
+  withEnv({ LAMBDA_TASK_ROOT: value }, fn);
 
 /** The SentinelConfigError `runtimeGuard(options)` throws. */
 function rejection(options: unknown): SentinelConfigError {
@@ -50,18 +57,24 @@ function expectRejected(options: unknown, option: string, says: string | RegExp)
   else expect(error.message.slice(option.length + 2)).toMatch(says);
 }
 
-// First in the file, while this process has no hook yet.
 describe('a rejected configuration', () => {
-  it('throws at construction and installs nothing', () => {
+  it('throws at construction, patches nothing more and governs nothing', () => {
+    const hooks = () => [fs.writeFileSync, fs.promises.readFile, net.Socket.prototype.connect];
+    const before = hooks();
+    const governing = activePolicy();
     expect(() => runtimeGuard({ mode: 'block', fileWrite: { allow: ['tmp/**'] } })).toThrow(
       SentinelConfigError,
     );
     expect(() => runtimeGuard({ mode: 'block', outbound: { allowHosts: ['https://x'] } })).toThrow(
       SentinelConfigError,
     );
-    expect(guarded(fs.writeFileSync)).toBe(false);
-    expect(guarded(fs.promises.readFile)).toBe(false);
-    expect(guarded(net.Socket.prototype.connect)).toBe(false);
+    expect(() => runtimeGuard({ mode: 'block', childProcess: { allow: ['no-such-program-here'] } })).toThrow(
+      SentinelConfigError,
+    );
+    hooks().forEach((hook, i) => {
+      expect(hook).toBe(before[i]);
+    });
+    expect(activePolicy()).toBe(governing);
   });
 });
 
@@ -163,6 +176,31 @@ describe('lists', () => {
     );
   });
 
+  it('only childProcess takes bare names; anything else in its list must be a path glob', () => {
+    expectRejected(
+      { fileWrite: { allow: ['tmp'] } },
+      'fileWrite.allow[0]',
+      'must be an absolute path; got "tmp"',
+    );
+    expectRejected({ fileRead: { deny: ['environ'] } }, 'fileRead.deny[0]', /^must be an absolute path/);
+    expectRejected(
+      { childProcess: { allow: [null] } },
+      'childProcess.allow[0]',
+      'must be a non-empty string',
+    );
+    expectRejected({ childProcess: { allow: [7] } }, 'childProcess.allow[0]', 'must be a non-empty string');
+  });
+
+  it('a name is looked up on PATH, and the message says which PATH', () => {
+    const normalised = normaliseOptions({ childProcess: { mode: 'block', allow: ['true'] } }, {});
+    expect(() => compilePolicy(normalised, { PATH: '/nowhere' })).toThrow(
+      'childProcess.allow[0]: "true" is not an executable on PATH (/nowhere); give its absolute path',
+    );
+    expect(() => compilePolicy(normalised, {})).toThrow(
+      'childProcess.allow[0]: "true" is not an executable on PATH (); give its absolute path',
+    );
+  });
+
   it('path globs must be absolute', () => {
     expectRejected(
       { fileWrite: { allow: ['/tmp/**', 'data/**'] } },
@@ -245,6 +283,23 @@ describe('lists', () => {
   });
 });
 
+describe('clients', () => {
+  it.each([['a client'], [42], [null], [{}]])('%j is not a list', (clients) => {
+    expectRejected({ clients }, 'clients', 'must be an array of AWS SDK v3 clients');
+  });
+
+  it.each([[{}], [null], [{ config: {} }], [{ config: { endpointProvider: 'x' } }]])(
+    'an entry like %j is not a client',
+    (client) => {
+      expectRejected(
+        { clients: [new DynamoDBClient({ region: 'eu-west-1' }), client] },
+        'clients[1]',
+        'must be an AWS SDK v3 client (an object whose config has an endpointProvider)',
+      );
+    },
+  );
+});
+
 describe('taskRoot', () => {
   it.each([['var/task'], ['./task'], [''], [42], [null], [['/var/task']]])('%j is rejected', (taskRoot) => {
     expectRejected({ taskRoot }, 'taskRoot', `must be an absolute path; got ${JSON.stringify(taskRoot)}`);
@@ -255,30 +310,44 @@ describe('taskRoot', () => {
   });
 });
 
+const PROC_DENY = ['environ', 'cmdline', 'mem', 'maps', 'auxv'].flatMap((name) => [
+  `/proc/*/${name}`,
+  `/proc/*/task/*/${name}`,
+]);
+
 describe('the normalised policy', () => {
   it('shows every default', () => {
-    const guard = withTaskRootEnv(undefined, () => build());
+    const guard = withEnv({ LAMBDA_TASK_ROOT: undefined, AWS_REGION: 'eu-west-1' }, () => build());
     expect(guard.policy).toEqual({
       taskRoot: undefined,
+      clients: [],
       childProcess: { mode: 'alert' },
       fileWrite: { mode: 'alert', list: ['/tmp/**'] },
-      fileRead: {
-        mode: 'alert',
-        list: ['/proc/self/environ', '/proc/thread-self/environ', `/proc/${process.pid}/environ`],
-      },
-      outbound: { mode: 'alert', list: ['*.amazonaws.com', '*.api.aws'] },
+      fileRead: { mode: 'alert', list: PROC_DENY },
+      outbound: { mode: 'alert', list: ['*.eu-west-1.amazonaws.com:443', '*.eu-west-1.api.aws:443'] },
     });
+  });
+
+  it('allows no AWS host by default where the region is unknown, and none but the clients’ when given', () => {
+    const ddb = new DynamoDBClient({ region: 'eu-west-1' });
+    expect(
+      withEnv({ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }, () => build()).policy.outbound.list,
+    ).toEqual([]);
+    expect(withEnv({ AWS_REGION: 'cn-north-1' }, () => build()).policy.outbound.list).toEqual([
+      '*.cn-north-1.amazonaws.com.cn:443',
+      '*.cn-north-1.api.aws:443',
+    ]);
+    expect(withEnv({ AWS_REGION: 'not a region' }, () => build()).policy.outbound.list).toEqual([]);
+    const withClients = withEnv({ AWS_REGION: 'eu-west-1' }, () => build({ clients: [ddb] }));
+    expect(withClients.policy.outbound.list).toEqual([]);
+    expect(withClients.policy.clients).toEqual([ddb]);
+    ddb.destroy();
   });
 
   it('denies reading the task root, from LAMBDA_TASK_ROOT or the option', () => {
     const fromEnv = withTaskRootEnv('/var/task', () => build({ mode: 'allow' }));
     expect(fromEnv.policy.taskRoot).toBe('/var/task');
-    expect(fromEnv.policy.fileRead.list).toEqual([
-      '/var/task/**',
-      '/proc/self/environ',
-      '/proc/thread-self/environ',
-      `/proc/${process.pid}/environ`,
-    ]);
+    expect(fromEnv.policy.fileRead.list).toEqual(['/var/task/**', ...PROC_DENY]);
     const fromOption = withTaskRootEnv('/var/task', () => build({ mode: 'allow', taskRoot: '/opt/app/' }));
     expect(fromOption.policy.taskRoot).toBe('/opt/app/');
     expect(fromOption.policy.fileRead.list[0]).toBe('/opt/app/**');
@@ -287,17 +356,30 @@ describe('the normalised policy', () => {
   });
 
   it('takes the top-level mode for every policy not given one', () => {
-    const guard = build({
-      mode: 'allow',
-      fileRead: { deny: ['/secrets/**'] },
-      outbound: 'alert',
-      childProcess: { mode: 'allow', allow: ['convert', '/usr/bin/*'] },
-    });
+    const guard = withEnv({ AWS_REGION: 'eu-west-1' }, () =>
+      build({
+        mode: 'allow',
+        fileRead: { deny: ['/secrets/**'] },
+        outbound: 'alert',
+        childProcess: { mode: 'allow', allow: ['convert', '/usr/bin/*'] },
+      }),
+    );
     expect(guard.policy).toMatchObject({
       childProcess: { mode: 'allow', list: ['convert', '/usr/bin/*'] },
       fileWrite: { mode: 'allow', list: ['/tmp/**'] },
       fileRead: { mode: 'allow', list: ['/secrets/**'] },
-      outbound: { mode: 'alert', list: ['*.amazonaws.com', '*.api.aws'] },
+      outbound: { mode: 'alert', list: ['*.eu-west-1.amazonaws.com:443', '*.eu-west-1.api.aws:443'] },
+    });
+  });
+
+  it('a policy object with only a mode keeps the default list', () => {
+    const guard = withEnv({ AWS_REGION: 'eu-west-1' }, () =>
+      build({ mode: 'allow', fileWrite: { mode: 'alert' }, outbound: { mode: 'alert' } }),
+    );
+    expect(guard.policy.fileWrite).toEqual({ mode: 'alert', list: ['/tmp/**'] });
+    expect(guard.policy.outbound).toEqual({
+      mode: 'alert',
+      list: ['*.eu-west-1.amazonaws.com:443', '*.eu-west-1.api.aws:443'],
     });
   });
 

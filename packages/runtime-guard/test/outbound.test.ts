@@ -1,3 +1,4 @@
+import dns from 'node:dns';
 import fs from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -11,12 +12,14 @@ import { invocationState, type SecurityEvent } from '@lambda-sentinel/core';
 import { type DynaliteServer, invoke, startDynalite } from '@lambda-sentinel/testing';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hostKey } from '../src/globs.ts';
 import {
   type RuntimeGuardMiddleware,
   type RuntimeGuardOptions,
   RuntimeGuardViolationError,
   runtimeGuard,
 } from '../src/index.ts';
+import { compilePolicy, normaliseOptions } from '../src/policy.ts';
 import { violationsDuring } from './observe.ts';
 
 const sandbox = fs.mkdtempSync(join(tmpdir(), 'guard-outbound-'));
@@ -35,6 +38,8 @@ interface Server {
   port: number;
   path?: string;
   connections: number;
+  /** Resolves, once the server has accepted the connection from `clientPort`, with how many came before it. */
+  acceptedAt(clientPort: number | undefined): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -43,9 +48,15 @@ async function startServer(path?: string): Promise<Server> {
   const server = http.createServer((_request, response) => {
     response.end('hello');
   });
+  const clientPorts: (number | undefined)[] = [];
   const counted: Server = {
     port: 0,
     connections: 0,
+    acceptedAt: async (clientPort) => {
+      while (!clientPorts.includes(clientPort))
+        await new Promise((resolve) => server.once('counted', resolve));
+      return clientPorts.indexOf(clientPort);
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -53,8 +64,10 @@ async function startServer(path?: string): Promise<Server> {
       }),
     ...(path ? { path } : {}),
   };
-  server.on('connection', () => {
+  server.on('connection', (socket) => {
     counted.connections++;
+    clientPorts.push(socket.remotePort);
+    server.emit('counted');
   });
   await new Promise<void>((resolve) => {
     if (path) server.listen(path, resolve);
@@ -251,8 +264,19 @@ async function observe(action: () => Promise<Outcome>): Promise<Observed> {
   return { ...outcome, events };
 }
 
-/** Lets a connection that should not exist have time to reach the server. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+/**
+ * How many connections the server accepted before one opened now, when no
+ * guard governs. The server accepts in order, so a connection the guard let
+ * through earlier would be counted before this one: a real signal, not a wait.
+ */
+async function acceptedBeforeNow(server: Server): Promise<number> {
+  for (const made of guards.splice(0)) made.release();
+  const control = net.connect(server.port, HOST);
+  await new Promise((resolve, reject) => control.once('connect', resolve).once('error', reject));
+  const before = await server.acceptedAt(control.localPort);
+  control.destroy();
+  return before;
+}
 
 // --- block, alert, allow for every client ----------------------------------------------------------
 
@@ -272,8 +296,7 @@ describe('block mode', () => {
         operation: form.operation,
         target: `${HOST}:${server.port}`,
       });
-      await settle();
-      expect(server.connections).toBe(0);
+      expect(await acceptedBeforeNow(server)).toBe(0);
       expect(observed.events).toHaveLength(1);
       expect(observed.events[0]).toMatchObject({
         type: 'guard_violation',
@@ -585,6 +608,229 @@ describe('inside a Middy invocation', () => {
       target: `${HOST}:${server.port}`,
       mode: 'alert',
       blocked: false,
+    });
+  });
+});
+
+// --- what got through before: names anyone can own, lookups that lie, * across dots ----------------
+
+/** A resolver that sends every name to 127.0.0.1, as an attacker's `lookup` would. */
+const toLoopback: net.LookupFunction = (_hostname, options, callback) => {
+  if (options.all) callback(null, [{ address: HOST, family: 4 }]);
+  else callback(null, HOST, 4);
+};
+
+/** Runs `fn` with `AWS_REGION` set, as Lambda sets it, restoring it after. */
+function inRegion<T>(region: string, fn: () => T): T {
+  const saved = process.env.AWS_REGION;
+  process.env.AWS_REGION = region;
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete process.env.AWS_REGION;
+    else process.env.AWS_REGION = saved;
+  }
+}
+
+/** Each attempt's outcome in order, and the invocation's events. */
+async function attempts(starts: (() => Promise<Outcome>)[]): Promise<Observed & { outcomes: Outcome[] }> {
+  const outcomes: Outcome[] = [];
+  const observed = await observe(async () => {
+    for (const start of starts) outcomes.push(await start());
+    return {};
+  });
+  return { ...observed, outcomes };
+}
+
+describe.each(['block', 'alert'] as const)('outbound hardening in %s mode', (mode) => {
+  /** In block mode every attempt fails with the guard's error and none reaches the server; in alert mode all do. */
+  async function expectStoppedOrReported(server: Server, run: Observed & { outcomes: Outcome[] }, n: number) {
+    if (mode === 'block') {
+      for (const outcome of run.outcomes)
+        expect(guardError(outcome.error)).toBeInstanceOf(RuntimeGuardViolationError);
+      expect(await acceptedBeforeNow(server)).toBe(0);
+    } else {
+      for (const outcome of run.outcomes) expect(guardError(outcome.error)).toBeUndefined();
+      expect(server.connections).toBe(n);
+    }
+    expect(run.events).toHaveLength(n);
+    for (const event of run.events) expect(event.detail).toMatchObject({ mode, blocked: mode === 'block' });
+  }
+
+  it('the default allows the regional service endpoints only: no EC2, S3 website or execute-api name', async () => {
+    const server = await startServer();
+    const made = inRegion('eu-west-1', () => guard({ outbound: mode }));
+    expect(made.policy.outbound.list).toEqual(['*.eu-west-1.amazonaws.com:443', '*.eu-west-1.api.aws:443']);
+    const owned = [
+      'ec2-203-0-113-7.compute-1.amazonaws.com',
+      'ec2-203-0-113-7.eu-west-1.compute.amazonaws.com',
+      'evil-site.s3-website.eu-west-1.amazonaws.com',
+      'evil-site.s3-website-eu-west-1.amazonaws.com',
+      'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com',
+    ];
+    const run = await attempts(
+      owned.map(
+        (host) => () => socketOutcome(() => net.connect({ host, port: server.port, lookup: toLoopback })),
+      ),
+    );
+    await expectStoppedOrReported(server, run, owned.length);
+    expect(run.events.map((e) => e.detail.target)).toEqual(owned.map((host) => `${host}:${server.port}`));
+  });
+
+  it('an allowed name whose custom lookup (call, request or Agent) answers another address is refused by that address', async () => {
+    const server = await startServer();
+    const name = 'dynamodb.eu-west-1.amazonaws.com';
+    guard({ outbound: { mode, allowHosts: [`${name}:*`] } });
+    const agent = new http.Agent({ lookup: toLoopback });
+    const run = await attempts([
+      () => socketOutcome(() => net.connect({ host: name, port: server.port, lookup: toLoopback })),
+      () =>
+        requestOutcome((onResponse) =>
+          http.get({ host: name, port: server.port, lookup: toLoopback }, onResponse),
+        ),
+      () => requestOutcome((onResponse) => http.get({ host: name, port: server.port, agent }, onResponse)),
+    ]);
+    agent.destroy();
+    await expectStoppedOrReported(server, run, 3);
+    for (const event of run.events) {
+      expect(event.detail).toMatchObject({
+        policy: 'outbound',
+        operation: 'net.connect',
+        target: `${HOST}:${server.port}`,
+        host: `${name}:${server.port}`,
+      });
+    }
+    if (mode === 'block') {
+      expect(guardError(run.outcomes[0]?.error)).toMatchObject({ target: `${HOST}:${server.port}` });
+    }
+  });
+
+  it('* in an allowed host never crosses a dot: 127.0.*.*:* refuses 127.0.attacker.example', async () => {
+    const server = await startServer();
+    guard({ outbound: { mode, allowHosts: ['127.0.*.*:*'] } });
+    const run = await attempts([
+      () => socketOutcome(() => net.connect(server.port, HOST)),
+      () =>
+        socketOutcome(() =>
+          net.connect({ host: '127.0.attacker.example', port: server.port, lookup: toLoopback }),
+        ),
+    ]);
+    expect(run.outcomes[0]?.error).toBeUndefined();
+    expect(run.events.map((e) => e.detail.target)).toEqual([`127.0.attacker.example:${server.port}`]);
+    expect(guardError(run.outcomes[1]?.error) !== undefined).toBe(mode === 'block');
+    expect(server.connections).toBe(mode === 'block' ? 1 : 2);
+  });
+
+  it('a replaced dns.lookup is checked like a lookup option', async () => {
+    const server = await startServer();
+    guard({ outbound: { mode, allowHosts: ['dynamodb.eu-west-1.amazonaws.com:*'] } });
+    const saved = dns.lookup;
+    const run = await attempts([
+      () =>
+        socketOutcome(() => {
+          dns.lookup = toLoopback as unknown as typeof dns.lookup;
+          try {
+            return net.connect(server.port, 'dynamodb.eu-west-1.amazonaws.com');
+          } finally {
+            dns.lookup = saved;
+          }
+        }),
+    ]);
+    await expectStoppedOrReported(server, run, 1);
+    expect(run.events[0]?.detail.target).toBe(`${HOST}:${server.port}`);
+  });
+});
+
+describe('a custom lookup that answers what Node’s resolver answers', () => {
+  it('connects with no event', async () => {
+    const server = await startServer();
+    guard({ outbound: { mode: 'block', allowHosts: ['localhost:*'] } });
+    // Node's resolver behind a function of the caller's own
+    const viaSystem: net.LookupFunction = (hostname, options, callback) =>
+      Reflect.apply(dns.lookup, dns, [hostname, options, callback]);
+    const run = await attempts([
+      () =>
+        socketOutcome(() =>
+          net.connect({ host: 'localhost', port: server.port, lookup: viaSystem, family: 4 }),
+        ),
+    ]);
+    expect(run.outcomes[0]?.error).toBeUndefined();
+    expect(run.events).toEqual([]);
+    expect(server.connections).toBe(1);
+  });
+});
+
+// --- clients: their endpoints, and nothing else from AWS ---------------------------------------------
+
+describe('clients', () => {
+  const credentials = { accessKeyId: 'AKIDGUARDTEST', secretAccessKey: 'guard-test-secret' };
+  const env = { AWS_REGION: 'eu-west-1' };
+  const allows = (policy: ReturnType<typeof compilePolicy>, host: string, port = 443) =>
+    policy.outbound.allows(hostKey(host, port));
+
+  it('allow the endpoints of each client (FIPS, dual-stack, account endpoints) and replace the regional default', () => {
+    const ddb = new DynamoDBClient({ region: 'eu-west-1', credentials });
+    const policy = compilePolicy(normaliseOptions({ outbound: 'block', clients: [ddb] }, env), env);
+    for (const host of [
+      'dynamodb.eu-west-1.amazonaws.com',
+      'dynamodb-fips.eu-west-1.amazonaws.com',
+      'dynamodb.eu-west-1.api.aws',
+      '111122223333.ddb.eu-west-1.amazonaws.com',
+    ])
+      expect(allows(policy, host), host).toBe(true);
+    for (const host of [
+      'sts.eu-west-1.amazonaws.com', // another service: not one the clients call
+      'dynamodb.us-east-1.amazonaws.com', // another region
+      'ec2-203-0-113-7.eu-west-1.compute.amazonaws.com',
+      'x.111122223333.ddb.eu-west-1.amazonaws.com',
+    ])
+      expect(allows(policy, host), host).toBe(false);
+    expect(allows(policy, 'dynamodb.eu-west-1.amazonaws.com', 80)).toBe(false);
+    ddb.destroy();
+  });
+
+  it('in another region than the function, or with a custom endpoint, are allowed once their config has answered', async () => {
+    const elsewhere = new DynamoDBClient({ region: 'us-east-1', credentials });
+    const local = new DynamoDBClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:8000', credentials });
+    const policy = compilePolicy(
+      normaliseOptions({ outbound: 'block', clients: [elsewhere, local] }, env),
+      env,
+    );
+    await policy.outbound.ready;
+    expect(allows(policy, 'dynamodb.us-east-1.amazonaws.com')).toBe(true);
+    expect(allows(policy, '127.0.0.1', 8000)).toBe(true);
+    expect(allows(policy, '127.0.0.1', 8001)).toBe(false);
+    elsewhere.destroy();
+    local.destroy();
+  });
+
+  it('with no region known and no clients, nothing from AWS is allowed by default (only the Runtime API)', () => {
+    const policy = compilePolicy(normaliseOptions({ outbound: 'block' }, {}), {});
+    expect(allows(policy, 'dynamodb.eu-west-1.amazonaws.com')).toBe(false);
+    expect(allows(policy, 's3.amazonaws.com')).toBe(false);
+  });
+
+  describe.each(['block', 'alert'] as const)('in %s mode, through Middy', (mode) => {
+    it('a client pointed at a local stand-in works, and other hosts are still refused', async () => {
+      const server = await startServer();
+      const ddb = new DynamoDBClient({ endpoint: dynalite.endpoint, region: 'us-east-1', credentials });
+      const seen: SecurityEvent[][] = [];
+      const capture: MiddlewareObj['after'] = (request) => {
+        seen.push([...invocationState(request).securityEvents]);
+      };
+      const made = guard({ outbound: mode, clients: [ddb] });
+      const handler = middy(async () => {
+        const tables = await ddb.send(new ListTablesCommand({}));
+        const other = await socketOutcome(() => net.connect(server.port, HOST));
+        return { tables: tables.TableNames, blocked: guardError(other.error) !== undefined };
+      })
+        .use({ after: capture, onError: capture })
+        .use(made);
+      const result = await invoke(handler, {});
+      ddb.destroy();
+      expect(result.error).toBeUndefined();
+      expect(result.result).toEqual({ tables: [], blocked: mode === 'block' });
+      expect(seen[0]?.map((e) => e.detail.target)).toEqual([`${HOST}:${server.port}`]);
     });
   });
 });

@@ -345,6 +345,10 @@ describe('permissionModelFlags: a child Node process started with the flags', ()
     return { mode: 'block', childProcess, fileWrite: { allow: [`${writeDir}/**`] } };
   }
 
+  // Each run writes outside to its own path: what one run wrote never shows in another's check.
+  let runs = 0;
+  let lastOutside = '';
+
   /** Runs the fake runtime with the flags in NODE_OPTIONS (or on the command line) and returns the handler's results. */
   function run(
     nodeOptions: string,
@@ -354,8 +358,9 @@ describe('permissionModelFlags: a child Node process started with the flags', ()
     const event = {
       actions,
       inside: path.join(writeDir, 'inside.txt'),
-      outside: path.join(outside, 'x.txt'),
+      outside: path.join(outside, `x-${++runs}.txt`),
     };
+    lastOutside = event.outside;
     const child = spawnSync(
       process.execPath,
       [...argv, path.join(runtimeDir, 'index.mjs'), JSON.stringify(event)],
@@ -390,7 +395,7 @@ describe('permissionModelFlags: a child Node process started with the flags', ()
       worker: { code: 'ERR_ACCESS_DENIED' },
       addon: { code: 'ERR_DLOPEN_FAILED' }, // addons allowed: the load itself fails
     });
-    expect(fs.existsSync(path.join(outside, 'x.txt'))).toBe(false);
+    expect(fs.existsSync(lastOutside)).toBe(false);
     expect(model.notCovered.some((n) => n.includes(`"${taskRoot}/**" is not enforced`))).toBe(true);
   });
 

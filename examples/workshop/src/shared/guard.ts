@@ -5,15 +5,16 @@ import type { RuntimeGuardOptions } from '@lambda-sentinel/runtime-guard';
  * every policy blocks, and the only thing the app has to spell out is where
  * it connects to.
  *
- * - outbound: `*.amazonaws.com` — DynamoDB, Cognito (CreateUserPoolClient,
- *   and the JWKS the authorizer fetches from its issuer), Secrets Manager,
- *   and the RDS / RDS Proxy endpoint the database secret names
- *   (`*.rds.amazonaws.com`) — plus the hosts the environment points the
- *   clients at instead: `DYNAMODB_ENDPOINT`, `COGNITO_ENDPOINT` (the local
- *   stand-ins) and `DB_HOST:DB_PORT`. A database outside `*.amazonaws.com`
- *   named only in the secret must be added here: the secret is read at run
- *   time, the policy is fixed when the function loads. The Lambda Runtime API
- *   is always allowed; X-Ray segments go over UDP, which the guard does not
+ * - outbound: the regional service endpoints of `AWS_REGION`
+ *   (`*.<region>.amazonaws.com:443`: DynamoDB, Cognito — CreateUserPoolClient,
+ *   and the JWKS the authorizer fetches from its issuer — and Secrets
+ *   Manager) and the RDS / RDS Proxy endpoints the database secret may name
+ *   (`*.*.<region>.rds.amazonaws.com:3306`) — plus the hosts the environment
+ *   points the clients at instead: `DYNAMODB_ENDPOINT`, `COGNITO_ENDPOINT`
+ *   (the local stand-ins) and `DB_HOST:DB_PORT`. A database elsewhere named
+ *   only in the secret must be added here: the secret is read at run time,
+ *   the policy is fixed when the function loads. The Lambda Runtime API is
+ *   always allowed; X-Ray segments go over UDP, which the guard does not
  *   watch.
  * - fileWrite: the default, `/tmp/**` only; the app writes no file at all.
  *   The demo's SQLite database is `node:sqlite`, a native binding that opens
@@ -29,12 +30,18 @@ export function guardOptions(env: NodeJS.ProcessEnv = process.env): RuntimeGuard
   return { mode: 'block', outbound: { allowHosts: allowedHosts(env) } };
 }
 
-/** `*.amazonaws.com` and the hosts the environment configures, as `host:port` patterns. */
+/** The region's AWS endpoints and the hosts the environment configures, as `host:port` patterns. */
 export function allowedHosts(env: NodeJS.ProcessEnv = process.env): string[] {
-  const hosts = new Set(['*.amazonaws.com']);
-  // Already inside the wildcard; named so the list stays right if the wildcard is ever narrowed.
-  const region = env.USER_POOL_ID?.split('_')[0];
-  if (region && /^[a-z0-9-]+$/.test(region)) hosts.add(`cognito-idp.${region}.amazonaws.com:443`);
+  const hosts = new Set<string>();
+  const region = env.AWS_REGION;
+  if (region && /^[a-z0-9-]+$/.test(region)) {
+    // `*` stays inside one label: the services of the region, not hosts anyone can own under it.
+    hosts.add(`*.${region}.amazonaws.com:443`);
+    hosts.add(`*.*.${region}.rds.amazonaws.com:3306`);
+  }
+  // The user pool's own region, which may differ from the function's.
+  const poolRegion = env.USER_POOL_ID?.split('_')[0];
+  if (poolRegion && /^[a-z0-9-]+$/.test(poolRegion)) hosts.add(`cognito-idp.${poolRegion}.amazonaws.com:443`);
   for (const variable of ['DYNAMODB_ENDPOINT', 'COGNITO_ENDPOINT']) {
     const host = endpointHost(env[variable]);
     if (host) hosts.add(host);

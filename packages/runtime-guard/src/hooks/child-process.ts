@@ -1,10 +1,12 @@
 import childProcess, { type ChildProcess } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { syncBuiltinESMExports } from 'node:module';
+import { resolve } from 'node:path';
 import { PassThrough, type Stream, Writable } from 'node:stream';
 import util from 'node:util';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
+import { childSearchPath, executablePaths } from '../executables.ts';
 import { violation } from '../violation.ts';
 import { failCallback, replaceMethod, reportGuardFault } from './wrap.ts';
 
@@ -34,6 +36,39 @@ interface SpawnOptions {
   file?: unknown;
   args?: unknown;
   shell?: unknown;
+  cwd?: unknown;
+  env?: unknown;
+  envPairs?: unknown;
+}
+
+/**
+ * Where a start would look for its file: the child's `PATH` and working
+ * directory, from Node's normalised options (`envPairs`) or the public ones (`env`).
+ */
+interface Lookup {
+  searchPath: string;
+  cwd: string;
+}
+
+function lookupOf(options: SpawnOptions | undefined): Lookup {
+  const cwd = options?.cwd;
+  const env = options?.env ?? process.env;
+  return {
+    searchPath: childSearchPath(options?.envPairs, env),
+    cwd: typeof cwd === 'string' ? resolve(cwd) : cwd instanceof URL ? resolve(cwd.pathname) : process.cwd(),
+  };
+}
+
+/**
+ * Whether the file a start would run is allowed: found as the child would
+ * find it, checked by where it was found and by its real path. A name that
+ * is found nowhere runs nothing and is not allowed.
+ */
+function allowedExecutable(allows: (path: string) => boolean, file: string, lookup: Lookup): boolean {
+  const paths = file.includes('/')
+    ? [resolve(lookup.cwd, file), ...executablePaths(file, lookup.searchPath, lookup.cwd)]
+    : executablePaths(file, lookup.searchPath, lookup.cwd);
+  return paths.some(allows);
 }
 
 const MAX_COMMAND = 200;
@@ -50,21 +85,30 @@ function checkExecutable(
   operation: string,
   file: unknown,
   args: unknown,
+  options: SpawnOptions | undefined,
 ): RuntimeGuardViolationError | undefined {
   const policy = activePolicy();
   if (!policy || policy.childProcess.mode === 'allow') return undefined;
-  return checkWithPolicy(operation, file, args, policy.childProcess.mode, policy.childProcess.allows);
+  return checkWithPolicy(
+    operation,
+    file,
+    args,
+    options,
+    policy.childProcess.mode,
+    policy.childProcess.allows,
+  );
 }
 
 function checkWithPolicy(
   operation: string,
   file: unknown,
   args: unknown,
+  options: SpawnOptions | undefined,
   mode: 'block' | 'alert',
   allows: (file: string) => boolean,
 ): RuntimeGuardViolationError | undefined {
   try {
-    if (typeof file !== 'string' || allows(file)) return undefined;
+    if (typeof file !== 'string' || allowedExecutable(allows, file, lookupOf(options))) return undefined;
     // The command line goes into the event's detail (the logger redacts it), never into the error message.
     return violation('childProcess', mode, operation, file, { command: commandLine(file, args) });
   } catch (error) {
@@ -102,16 +146,16 @@ function guardSync(name: 'spawnSync' | 'execFileSync' | 'execSync') {
         if (typeof args[0] !== 'string') return Reflect.apply(original, this, args);
         let file: unknown;
         let argv: unknown;
+        const options = optionsArgument(args, name !== 'execSync' && Array.isArray(args[1]) ? 2 : 1);
         if (name === 'execSync') {
-          file = shellOf(optionsArgument(args, 1), '/bin/sh');
+          file = shellOf(options, '/bin/sh');
           argv = ['-c', args[0]];
         } else {
-          const options = optionsArgument(args, Array.isArray(args[1]) ? 2 : 1);
           const shell = shellOf(options, undefined);
           file = shell ?? args[0];
           argv = shell ? ['-c', args[0], ...(Array.isArray(args[1]) ? args[1] : [])] : args[1];
         }
-        const error = checkExecutable(operation, file, argv);
+        const error = checkExecutable(operation, file, argv, options as SpawnOptions | undefined);
         if (!error) return Reflect.apply(original, this, args);
         if (name === 'spawnSync') return failedSpawnSyncResult(error);
         throw error;
@@ -136,7 +180,9 @@ export function installChildProcessSyncHooks(): void {
     'execve',
     (original) =>
       function guardedExecve(this: unknown, ...args: unknown[]) {
-        const error = checkExecutable('process.execve', args[0], args[1]);
+        // execve(2) searches no PATH: a bare name is a file in the working directory.
+        const file = typeof args[0] === 'string' && !args[0].includes('/') ? `./${args[0]}` : args[0];
+        const error = checkExecutable('process.execve', file, args[1], { env: args[2] });
         if (error) throw error;
         return Reflect.apply(original, this, args);
       },
@@ -159,6 +205,7 @@ export function installChildProcessBlockHook(): void {
             'child_process.spawn',
             options.file,
             options.args,
+            options,
             'block',
             policy.childProcess.allows,
           );
@@ -269,6 +316,13 @@ export function installChildProcessAlertChannel(): void {
     const policy = activePolicy();
     if (policy?.childProcess.mode !== 'alert') return;
     const options = ((message as { options?: SpawnOptions }).options ?? {}) as SpawnOptions;
-    checkWithPolicy('child_process.spawn', options.file, options.args, 'alert', policy.childProcess.allows);
+    checkWithPolicy(
+      'child_process.spawn',
+      options.file,
+      options.args,
+      options,
+      'alert',
+      policy.childProcess.allows,
+    );
   });
 }

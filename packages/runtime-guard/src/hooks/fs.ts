@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
@@ -62,11 +62,19 @@ const byOpenFlags: Targets = (args) => {
   const flags = typeof args[1] === 'function' ? undefined : args[1];
   return flagAccess(flags).map((access) => [args[0], access] as const);
 };
+/** `readFile(path, { flag })`: a read, unless the flag also (or only) writes — `w+` truncates, `a+` creates. */
+const byReadFlag: Targets = (args) => {
+  const options = args[1];
+  const flag = options && typeof options === 'object' ? (options as { flag?: unknown }).flag : undefined;
+  // Any other flag is Node's to reject: nothing would be opened.
+  if (flag !== undefined && typeof flag !== 'string' && typeof flag !== 'number') return [];
+  return flagAccess(flag).map((access) => [args[0], access] as const);
+};
 
 /** Every path-taking function that reads content or changes the file system, by base name. */
 const FUNCTIONS: Record<string, Targets> = {
   open: byOpenFlags,
-  readFile: first('read'),
+  readFile: byReadFlag,
   readdir: first('read'),
   opendir: first('read'),
   writeFile: first('write'),
@@ -80,6 +88,8 @@ const FUNCTIONS: Record<string, Targets> = {
   rmdir: first('entry'),
   mkdir: first('entry'),
   mkdtemp: first('entry'),
+  // fs.mkdtempDisposableSync and fs.promises.mkdtempDisposable (no callback form)
+  mkdtempDisposable: first('entry'),
   lchmod: first('entry'),
   lchown: first('entry'),
   lutimes: first('entry'),
@@ -97,7 +107,12 @@ function isUrlLike(value: unknown): value is URL {
   return Boolean(url.href && url.protocol && url.auth === undefined && url.path === undefined);
 }
 
-/** A path argument as an absolute path; undefined for descriptors, FileHandles and malformed values (Node rejects those itself). */
+/**
+ * A path argument as an absolute path, not normalised: the kernel resolves
+ * `..` after following the symlink before it (`/tmp/link/../x` is beside the
+ * link's target, not `/tmp/x`), so the real path must be taken from this form.
+ * Undefined for descriptors, FileHandles and malformed values (Node rejects those itself).
+ */
 function toAbsolutePath(value: unknown): string | undefined {
   let path: string | undefined;
   if (typeof value === 'string') path = value;
@@ -110,7 +125,8 @@ function toAbsolutePath(value: unknown): string | undefined {
       return undefined; // not a usable file: URL; fs throws its own error
     }
   }
-  return path === undefined || path.includes('\0') ? undefined : resolve(path);
+  if (path === undefined || path.includes('\0')) return undefined;
+  return isAbsolute(path) ? path : `${process.cwd()}/${path}`;
 }
 
 const MAX_SYMLINKS = 40;
@@ -140,7 +156,8 @@ function realPath(path: string, followLast: boolean, budget = { links: MAX_SYMLI
     return entry; // missing, not a symlink: the entry itself
   }
   if (--budget.links < 0) return undefined;
-  return realPath(resolve(realParent, link), true, budget);
+  // Not normalised: the link's own `..` segments are resolved after its symlinks, as the kernel does.
+  return realPath(isAbsolute(link) ? link : `${realParent}/${link}`, true, budget);
 }
 
 /**
@@ -179,15 +196,16 @@ function calledByModuleLoader(guarded: Function): boolean {
   }
 }
 
-function readDenied(policy: CompiledPolicy, path: string): boolean {
+/** `path` is normalised, `raw` the same path as the call gave it (absolute). */
+function readDenied(policy: CompiledPolicy, path: string, raw: string): boolean {
   if (policy.fileRead.denies(path)) return true;
-  const real = realPath(path, true);
+  const real = realPath(raw, true);
   return real !== undefined && real !== path && policy.fileRead.denies(real);
 }
 
-function writeDenied(policy: CompiledPolicy, path: string, followLast: boolean): boolean {
+function writeDenied(policy: CompiledPolicy, path: string, raw: string, followLast: boolean): boolean {
   if (!policy.fileWrite.allows(path)) return true;
-  const real = realPath(path, followLast);
+  const real = realPath(raw, followLast);
   return real !== undefined && real !== path && !policy.fileWrite.allows(real);
 }
 
@@ -229,19 +247,21 @@ function check(
   guarded: Function,
   call: GuardedCall,
 ): RuntimeGuardViolationError | undefined {
-  const paths = targets.map(([value]) => toAbsolutePath(value));
+  const raws = targets.map(([value]) => toAbsolutePath(value));
+  const paths = raws.map((raw) => (raw === undefined ? undefined : resolve(raw)));
   // A call naming two paths fails in Node when either is malformed: nothing would happen, so nothing to report.
   if (paths.length > 1 && paths.includes(undefined)) return undefined;
   for (const [i, [, access]] of targets.entries()) {
     const mode = access === 'read' ? policy.fileRead.mode : policy.fileWrite.mode;
     if (mode === 'allow') continue;
     const path = paths[i];
-    if (path === undefined || coveredBy(call.outer, path)) continue;
+    const raw = raws[i];
+    if (path === undefined || raw === undefined || coveredBy(call.outer, path)) continue;
     call.checked.push(path);
     const denied =
       access === 'read'
-        ? readDenied(policy, path) && !calledByModuleLoader(guarded)
-        : writeDenied(policy, path, access === 'write');
+        ? readDenied(policy, path, raw) && !calledByModuleLoader(guarded)
+        : writeDenied(policy, path, raw, access === 'write');
     if (!denied) continue;
     call.reported.push(path);
     // In block mode the first violation ends the call; in alert mode every target is reported.

@@ -1,7 +1,9 @@
+import dns from 'node:dns';
 import net from 'node:net';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
 import { hostKey } from '../globs.ts';
+import type { CompiledPolicy } from '../policy.ts';
 import { violation } from '../violation.ts';
 import { replaceMethod, reportGuardFault } from './wrap.ts';
 
@@ -14,6 +16,12 @@ import { replaceMethod, reportGuardFault } from './wrap.ts';
  * tell an allowed host from another. A blocked connection fails like one
  * whose DNS lookup failed (see `block` below) — a failure every client
  * already handles — and never touches the network.
+ *
+ * The check is on the name the code asked for; Node's resolver is trusted to
+ * say where it leads. A resolver the code brings (a `lookup` option, on the
+ * call or an `http.Agent`, or a replaced `dns.lookup`) is not: the address it
+ * answers must be allowed itself or be one Node's resolver gives for the name.
+ *
  * UDP (`dgram`, used by the X-Ray SDK) is not a connection and not watched.
  */
 
@@ -86,22 +94,119 @@ export function connectTarget(args: readonly unknown[]): Target | undefined {
   return { key: hostKey(name, number), shown };
 }
 
-function check(socket: net.Socket, args: readonly unknown[]): RuntimeGuardViolationError | undefined {
+interface Checked {
+  target: Target;
+  operation: string;
+  policy: CompiledPolicy;
+  /** Set when the host is not allowed (and the policy blocks). */
+  error?: RuntimeGuardViolationError | undefined;
+  allowed: boolean;
+}
+
+function check(socket: net.Socket, args: readonly unknown[]): Checked | undefined {
   const policy = activePolicy();
   if (!policy || policy.outbound.mode === 'allow') return undefined;
   // Node itself does nothing when the socket's parent is already connecting.
   if ((socket as { _parent?: { connecting?: unknown } | null })._parent?.connecting) return undefined;
   try {
     const target = connectTarget(args);
-    if (!target || policy.outbound.allows(target.key)) return undefined;
+    if (!target) return undefined;
     // `TLSSocket` sets `encrypted`; testing it spares every function importing
     // `node:tls` (≈7 ms of a cold start) just to name the operation.
     const operation = (socket as { encrypted?: unknown }).encrypted === true ? 'tls.connect' : 'net.connect';
-    return violation('outbound', policy.outbound.mode, operation, target.shown);
+    if (policy.outbound.allows(target.key)) return { target, operation, policy, allowed: true };
+    const error = violation('outbound', policy.outbound.mode, operation, target.shown);
+    return { target, operation, policy, allowed: false, error };
   } catch (error) {
     reportGuardFault('net.connect', error);
     return undefined;
   }
+}
+
+type LookupCallback = (error: Error | null, address?: unknown, family?: unknown) => void;
+type Lookup = (hostname: string, options: unknown, callback: LookupCallback) => void;
+
+// Node's own resolver, as it was before any code could replace it.
+const systemLookup = dns.lookup as unknown as Lookup;
+
+/**
+ * The lookup a connection to a host name will use when it is not Node's own
+ * resolver: a `lookup` option on the call (or on an `http.Agent`, which
+ * passes it down), or a replaced `dns.lookup`. Undefined otherwise.
+ */
+function customLookup(args: readonly unknown[], host: string): Lookup | undefined {
+  if (net.isIP(host) !== 0) return undefined;
+  const given = ((normalised(args)?.[0] ?? {}) as ConnectOptions).lookup;
+  const lookup = typeof given === 'function' ? given : dns.lookup;
+  return lookup === systemLookup ? undefined : (lookup as Lookup);
+}
+
+/**
+ * The first of `addresses` that is not where `host` really leads — neither
+ * allowed itself nor among the addresses Node's own resolver gives for
+ * `host` — or undefined when there is none.
+ */
+function strayAddress(
+  policy: CompiledPolicy,
+  host: string,
+  port: number,
+  addresses: string[],
+  done: (stray: string | undefined) => void,
+): void {
+  const unlisted = addresses.filter((address) => !policy.outbound.allows(hostKey(address, port)));
+  if (unlisted.length === 0) {
+    done(undefined);
+    return;
+  }
+  systemLookup(host, { all: true }, (error, resolved) => {
+    const known = new Set(error || !Array.isArray(resolved) ? [] : resolved.map((entry) => entry?.address));
+    done(unlisted.find((address) => !known.has(address)));
+  });
+}
+
+/**
+ * Wraps a custom lookup so the address it answers is checked too: a lookup
+ * that sends an allowed name to another address (127.0.0.1, the instance
+ * metadata service, an attacker's server) is a violation, reported with the
+ * address actually connected to. In block mode the lookup fails with the
+ * guard's error, so the connection fails like one whose DNS lookup failed.
+ */
+function checkedLookup(lookup: Lookup, checked: Checked, host: string, port: number): Lookup {
+  const { policy, operation, target } = checked;
+  return function guardedLookup(this: unknown, hostname, options, callback) {
+    Reflect.apply(lookup, this, [
+      hostname,
+      options,
+      (error: Error | null, address?: unknown, family?: unknown) => {
+        if (error || address === undefined) return callback(error, address, family);
+        // Rule 1: a fault in the guard's own check lets the connection go ahead as without it
+        // (and an error from the connection's own callback is not the guard's to handle).
+        let answered = false;
+        const answer: LookupCallback = (...results) => {
+          answered = true;
+          callback(...results);
+        };
+        try {
+          const addresses = Array.isArray(address)
+            ? address.map((entry) => String((entry as { address?: unknown })?.address))
+            : [String(address)];
+          strayAddress(policy, host, port, addresses, (stray) => {
+            if (stray === undefined) return answer(null, address, family);
+            const shown = stray.includes(':') ? `[${stray}]:${port}` : `${stray}:${port}`;
+            const blocked = violation('outbound', policy.outbound.mode, operation, shown, {
+              host: target.shown,
+            });
+            if (blocked) answer(blocked);
+            else answer(null, address, family);
+          });
+        } catch (fault) {
+          if (answered) throw fault;
+          reportGuardFault('net.connect lookup', fault);
+          answer(null, address, family);
+        }
+      },
+    ]);
+  };
 }
 
 /** Stands in for an IP address, which Node would connect to without a lookup. */
@@ -146,8 +251,23 @@ export function installNetHooks(): void {
     'connect',
     (original) =>
       function guardedConnect(this: net.Socket, ...args: unknown[]) {
-        const error = check(this, args);
-        if (error) return block(this, original, args, error);
+        const checked = check(this, args);
+        if (checked?.error) return block(this, original, args, checked.error);
+        if (checked?.allowed) {
+          const [options, callback] = normalised(args) ?? [];
+          const { host, port } = (options ?? {}) as ConnectOptions;
+          const name = typeof host === 'string' && host ? host : 'localhost';
+          const lookup = customLookup(args, name);
+          if (lookup) {
+            const verifying = Object.create(options as object) as ConnectOptions;
+            verifying.lookup = checkedLookup(lookup, checked, name, Number(port));
+            return Reflect.apply(
+              original,
+              this,
+              typeof callback === 'function' ? [verifying, callback] : [verifying],
+            );
+          }
+        }
         return Reflect.apply(original, this, args);
       },
   );

@@ -1,0 +1,134 @@
+/**
+ * `pnpm test:mutation [package...]`: Stryker (Vitest runner) over the
+ * packages below, one package at a time, each against its own tests only.
+ * Prints each package's mutation score and writes the surviving mutants to
+ * reports/mutation/<package>.json. Slow (minutes per package on two cores),
+ * so it is not part of `pnpm test`; the scores are recorded in
+ * docs/guide/testing.md.
+ *
+ * To cover another package, add it to TARGETS: the files to mutate, and the
+ * tests that must kill the mutants.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Stryker } from '@stryker-mutator/core';
+
+interface Target {
+  mutate: string[];
+  tests: string[];
+}
+
+export const TARGETS: Record<string, Target> = {
+  core: {
+    mutate: ['packages/core/src/**/*.ts', '!packages/core/src/index.ts'],
+    tests: ['packages/core/test/**/*.test.ts'],
+  },
+  'source-allowlist': {
+    // cli.ts is the two-line bin around run-cli.ts; its test runs it as a process, where no mutant is active.
+    mutate: [
+      'packages/source-allowlist/src/**/*.ts',
+      '!packages/source-allowlist/src/index.ts',
+      '!packages/source-allowlist/src/cli.ts',
+    ],
+    tests: ['packages/source-allowlist/test/**/*.test.ts'],
+  },
+  'runtime-guard': {
+    mutate: ['packages/runtime-guard/src/policy.ts', 'packages/runtime-guard/src/globs.ts'],
+    tests: ['packages/runtime-guard/test/**/*.test.ts'],
+  },
+  // redact: { mutate: ['packages/redact/src/**/*.ts', '!packages/redact/src/index.ts'], tests: ['packages/redact/test/**/*.test.ts'] },
+};
+
+/** The target score: below it, the run fails. */
+const BREAK = 80;
+
+interface MutantResult {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number; column: number } };
+}
+interface Report {
+  files: Record<string, { source: string; mutants: MutantResult[] }>;
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+
+async function run(name: string, target: Target): Promise<{ score: number; survivors: string[] }> {
+  process.env.MUTATION_TESTS = target.tests.join(',');
+  const reportFile = `reports/mutation/${name}.json`;
+  await new Stryker({
+    mutate: target.mutate,
+    testRunner: 'vitest',
+    // By path: pnpm keeps the runner out of the folder Stryker searches for "@stryker-mutator/*".
+    plugins: [fileURLToPath(import.meta.resolve('@stryker-mutator/vitest-runner'))],
+    vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+    coverageAnalysis: 'perTest',
+    concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
+    timeoutMS: 20_000,
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: 'always',
+    reporters: ['progress', 'json'],
+    jsonReporter: { fileName: reportFile },
+    // Copy what the tests load; node_modules is linked, not copied. The root tsconfig.json stays out:
+    // the tests do not need it, and Stryker would rewrite it with TypeScript's JS API, which
+    // TypeScript 7 (native) no longer has.
+    ignorePatterns: [
+      'docs',
+      'bench',
+      'examples',
+      'reports',
+      '.demo-output',
+      'coverage',
+      '**/dist',
+      '/tsconfig.json',
+    ],
+  }).runMutationTest();
+
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+  let detected = 0;
+  let valid = 0;
+  const survivors: string[] = [];
+  for (const [file, { source, mutants }] of Object.entries(report.files)) {
+    const lines = source.split('\n');
+    for (const mutant of mutants) {
+      if (!VALID.has(mutant.status)) continue;
+      valid++;
+      if (DETECTED.has(mutant.status)) detected++;
+      else {
+        const { line, column } = mutant.location.start;
+        const code = lines[line - 1]?.trim().slice(0, 100);
+        survivors.push(
+          `${file}:${line}:${column} ${mutant.status} ${mutant.mutatorName}: ${JSON.stringify(mutant.replacement ?? '')} in ${code}`,
+        );
+      }
+    }
+  }
+  return { score: valid ? (100 * detected) / valid : 100, survivors };
+}
+
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(TARGETS);
+for (const name of names) {
+  if (!TARGETS[name]) throw new Error(`unknown package ${name}; known: ${Object.keys(TARGETS).join(', ')}`);
+}
+mkdirSync('reports/mutation', { recursive: true });
+const scores: Record<string, number> = {};
+for (const name of names) {
+  const { score, survivors } = await run(name, TARGETS[name] as Target);
+  scores[name] = score;
+  writeFileSync(`reports/mutation/${name}-survivors.txt`, `${survivors.join('\n')}\n`);
+  console.log(
+    `\n${name}: mutation score ${score.toFixed(1)} % (${survivors.length} survived or not covered)`,
+  );
+  for (const line of survivors) console.log(`  ${line}`);
+}
+console.log('\nMutation scores:');
+for (const [name, score] of Object.entries(scores)) console.log(`  ${name.padEnd(18)} ${score.toFixed(1)} %`);
+const low = Object.entries(scores).filter(([, score]) => score < BREAK);
+if (low.length) {
+  console.error(`Below ${BREAK} %: ${low.map(([name]) => name).join(', ')}`);
+  process.exitCode = 1;
+}
