@@ -14,10 +14,12 @@ import type { StringRedactor } from './redacted-error.ts';
 // Symbol.for: two copies of this package in one bundle still meet here.
 const ACTIVE_TRACE_KEY = Symbol.for('@lambda-sentinel/sdk-capture.activeTrace');
 
-/** A traced invocation as capture sees it: its trace, and the redactor its middleware was given. */
+/** A traced invocation as capture sees it: its trace, and what its middleware was given. */
 export interface ActiveInvocation {
   trace: InvocationTrace;
   redactor: StringRedactor;
+  /** HTTP capture is process-wide once on; this invocation's middleware may still have it off. */
+  captureHttp: boolean;
 }
 
 let activeWithoutStore: ActiveInvocation | undefined;

@@ -59,7 +59,8 @@ function fail(request: object, error: unknown): void {
 /** Where a request runs inside a traced invocation and outside an AWS SDK call or an export. */
 function tracedInvocation(): ActiveInvocation | undefined {
   if (currentScope()?.suppressHttp) return undefined;
-  return activeInvocation();
+  const active = activeInvocation();
+  return active?.captureHttp ? active : undefined;
 }
 
 function onHttpRequestCreated(message: unknown): void {

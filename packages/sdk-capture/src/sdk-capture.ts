@@ -145,9 +145,10 @@ export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
   checkOptions(options);
   const choice = resolveTracingChoice(options.backend, 'backend');
   const captureResponse = options.captureResponse ?? false;
+  const captureHttp = options.captureHttp ?? true;
   const redactor = options.redact ?? (createRedactor() as SdkCaptureRedactor);
   for (const client of options.clients ?? []) captureClient(client);
-  if (options.captureHttp ?? true) enableHttpCapture();
+  if (captureHttp) enableHttpCapture();
 
   const report = createReporter();
 
@@ -182,7 +183,7 @@ export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
         },
       });
       if (!trace) return;
-      const active: ActiveInvocation = { trace, redactor };
+      const active: ActiveInvocation = { trace, redactor, captureHttp };
       (request.internal as Record<string, unknown>)[INTERNAL_KEY] = active;
       state.slots.set(INVOCATION_TRACE_SLOT, trace);
       enterInvocation(active);

@@ -284,6 +284,19 @@ describe.each(KINDS)('%s backend', (kind) => {
     expect(raw).not.toContain('jane@example.com');
   });
 
+  it('leaves HTTP untraced for a middleware with captureHttp off, though another one turned it on', async () => {
+    const withHttp = traced(async () => (await fetch(`${serverUrl}/on`)).text());
+    const withoutHttp = traced(async () => (await fetch(`${serverUrl}/off`)).text(), { captureHttp: false });
+    const [on, off] = await Promise.all([invoke(withHttp, {}), invoke(withoutHttp, {})]);
+    expect((await sink.trace(on.rootTraceId, 2)).spans.filter((s) => s.http)).toHaveLength(1);
+    const untraced = await sink.trace(off.rootTraceId);
+    expect(untraced.spans.filter((s) => s.http)).toEqual([]);
+    // Nor is the trace propagated on it.
+    const sent = seenHeaders.map((headers) => JSON.stringify(headers));
+    expect(sent.filter((h) => h.includes(on.rootTraceId))).toHaveLength(1);
+    expect(sent.filter((h) => h.includes(off.rootTraceId))).toEqual([]);
+  });
+
   it('keeps every span on its own trace under 64 interleaved concurrent invocations', async () => {
     const handler = traced(async (event: { id: string }) => {
       await new Promise((r) => setTimeout(r, Math.random() * 20));
