@@ -131,7 +131,11 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
         if (flushBufferOnUncaughtError) logger.flushBuffer();
         else logger.clearBuffer();
       });
-      safely('logError', () => logger.logUnbuffered('ERROR', ERROR_MESSAGE, { error }));
+      // A refusal by the allowlist (the only writer of `source_rejected`, and only when it throws)
+      // is no function error: its WARN security-event line below says what happened, and an ERROR
+      // line would set off error alarms for every caller it keeps out.
+      const refused = state?.securityEvents.some((event) => event.type === 'source_rejected') ?? false;
+      if (!refused) safely('logError', () => logger.logUnbuffered('ERROR', ERROR_MESSAGE, { error }));
     }
     if (state) {
       for (const event of state.securityEvents) {

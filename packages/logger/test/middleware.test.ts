@@ -291,10 +291,10 @@ describe('redactedLogging', () => {
     // The inner layer answered 403: we neither swallowed nor replaced it, and the outer onError ran.
     expect(invocation.result).toEqual({ statusCode: 403, body: '{"message":"Forbidden"}' });
     expect(trail).toEqual(['outer.onError']);
-    expect(byMessage(logs, ERROR_MESSAGE)[0]).toMatchObject({
-      error: { name: 'InvocationSourceRejectedError' },
-    });
+    // A refusal is told by its security event (WARN), not as a failed invocation (ERROR).
+    expect(byMessage(logs, ERROR_MESSAGE)).toEqual([]);
     expect(logs.filter((line) => line.level === 'WARN')).toHaveLength(1);
+    expect(logs.filter((line) => line.level === 'ERROR')).toEqual([]);
 
     // An inner after that throws: our onError still reports, once.
     trail.length = 0;

@@ -111,6 +111,9 @@ describe.each(['xray', 'otel'] as const)('sentinel() traced with %s', (kind) => 
     expect(statusOf(outcome)).toBe(403);
     expect(logs.some((l) => l.level === 'WARN' && JSON.stringify(l).includes('source_rejected'))).toBe(true);
     expect(emf.find((d) => d.event_type === 'source_rejected')?.SecurityEvents).toBe(1);
+    // Not a function error: no ERROR line to set off error alarms, Errors 0, outcome "refused".
+    expect(logs.filter((l) => l.level === 'ERROR')).toEqual([]);
+    expect(emf.find((d) => 'Errors' in d)).toMatchObject({ Errors: 0, outcome: 'refused' });
     const { handler: span } = await sinks[kind].trace(outcome.rootTraceId);
     expect(span.annotations).toMatchObject({ security_event: 'source_rejected' });
     expect({ error: span.error, fault: span.fault, status: span.http?.status }).toEqual({
