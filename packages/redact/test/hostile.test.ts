@@ -51,7 +51,7 @@ const benignMs = bestOf(5, () => everything.redactString(benign));
  * replaced took seconds on these inputs. The absolute term absorbs a loaded machine (the other
  * test files run in parallel on two cores); the ratios themselves are measured in bench/.
  */
-const bound = (ms: number) => 10 * ms + 100;
+const bound = (ms: number) => 10 * ms + 200;
 
 // Inputs from the issue and from each detector's own delimiters, repeated to 64 KB.
 const ISSUE_CASES: Record<string, string> = {
@@ -105,7 +105,10 @@ describe('hostile input stays linear', () => {
   });
 
   it.each(Object.entries(ISSUE_CASES))('%s', (_name, input) => {
-    const ms = bestOf(2, () => everything.redactString(input));
+    // One unmeasured run first: a regex's first run on new input is interpreted before V8 tiers it
+    // up, and a 1 ms case measured 113 ms twice at load 7 without it.
+    everything.redactString(input);
+    const ms = bestOf(3, () => everything.redactString(input));
     expect(ms).toBeLessThan(bound(benignMs));
   });
 
