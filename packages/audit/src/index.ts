@@ -1,0 +1,19 @@
+export {
+  type AuditOptions,
+  type AuditReport,
+  auditTemplate,
+  exitCode,
+  type Finding,
+  type FunctionReport,
+} from './audit.ts';
+export { type CliIo, runAuditCli } from './audit-cli.ts';
+export { formatJson, formatTable, TOOL_VERSION, toSarif } from './report.ts';
+export { type Level, RULES, RULES_DOC_URL, type Rule } from './rules.ts';
+export { MIDDLEWARE_PACKAGES } from './source.ts';
+export {
+  MAX_ALIASES,
+  MAX_TEMPLATE_BYTES,
+  type ParsedTemplate,
+  parseTemplate,
+  TemplateError,
+} from './template.ts';
