@@ -1,3 +1,4 @@
+export { type Advisory, type AdvisoryOptions, fetchAdvisories } from './advisories.ts';
 export {
   type AuditOptions,
   type AuditReport,
@@ -7,6 +8,31 @@ export {
   type FunctionReport,
 } from './audit.ts';
 export { type CliIo, runAuditCli } from './audit-cli.ts';
+export {
+  compareInventory,
+  type DeployedInventory,
+  type Drift,
+  inSync,
+  type LockedVersions,
+  readInventories,
+  readLockfile,
+  type VersionChange,
+} from './drift.ts';
+export {
+  type DependencyInventory,
+  embedInventory,
+  INVENTORY_FILE,
+  INVENTORY_GLOBAL,
+  type InventoryPackage,
+  inventoryFromMetafile,
+  inventoryInBundle,
+  inventoryStatement,
+  type MetafileLike,
+  packageDirOf,
+  scanNodeModules,
+  withInventory,
+} from './inventory.ts';
+export { runInventoryCli } from './inventory-cli.ts';
 export { formatJson, formatTable, TOOL_VERSION, toSarif } from './report.ts';
 export { type Level, RULES, RULES_DOC_URL, type Rule } from './rules.ts';
 export { MIDDLEWARE_PACKAGES } from './source.ts';
