@@ -83,12 +83,18 @@ const parsePackage = (entry: string): InventoryPackage | undefined => {
   return at > 0 ? { name: entry.slice(0, at), version: entry.slice(at + 1) } : undefined;
 };
 
-/** A `dependency_inventory` log line (as text or parsed), wrapped by Lambda's JSON log format or not. */
-function fromLogLine(line: unknown): DeployedInventory | undefined {
+/**
+ * A `dependency_inventory` log line, as text or parsed: plain, behind Lambda's text-format
+ * prefix (`timestamp\trequestId\tINFO\t{...}`), or wrapped by Lambda's JSON log format in
+ * `message` (as an object or a string).
+ */
+function fromLogLine(line: unknown, depth = 0): DeployedInventory | undefined {
   let record = line;
   if (typeof record === 'string') {
+    const start = record.indexOf('{');
+    if (start < 0) return undefined;
     try {
-      record = JSON.parse(record);
+      record = JSON.parse(record.slice(start));
     } catch {
       return undefined;
     }
@@ -99,7 +105,16 @@ function fromLogLine(line: unknown): DeployedInventory | undefined {
     function?: { name?: string };
     function_name?: string;
   };
-  if (r && typeof r.message === 'object' && r.message !== null) return fromLogLine(r.message);
+  if (
+    depth < 2 &&
+    r &&
+    r.message !== 'dependency_inventory' &&
+    r.message !== undefined &&
+    r.message !== null
+  ) {
+    if (typeof r.message === 'object' || typeof r.message === 'string')
+      return fromLogLine(r.message, depth + 1);
+  }
   const packages = r?.dependency_inventory?.packages;
   if (r?.message !== 'dependency_inventory' || !Array.isArray(packages)) return undefined;
   return {
@@ -127,8 +142,10 @@ export function readInventories(text: string, name: string): DeployedInventory[]
       results?: { field: string; value: string }[][];
     };
     if (json.format === 'sentinel-inventory/1') return [{ function: own, packages: json.packages }];
-    // `aws logs get-query-results`: rows of { field, value } cells.
-    lines = (json.results ?? []).map((row) => row.find((cell) => cell.field === '@message')?.value);
+    // `aws logs get-query-results`: rows of { field, value } cells; else one log line.
+    lines = Array.isArray(json.results)
+      ? json.results.map((row) => row.find((cell) => cell.field === '@message')?.value)
+      : [json];
   } else if (trimmed.startsWith('[')) {
     lines = (JSON.parse(trimmed) as Record<string, unknown>[]).map((row) => row['@message'] ?? row);
   } else if (/^"?@/.test(trimmed)) {
