@@ -8,40 +8,25 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
+import {
+  type DependencyInventory,
+  INVENTORY_FILE,
+  INVENTORY_SYMBOL,
+  type InventoryPackage,
+} from '@lambda-sentinel/logger';
+
+export { type DependencyInventory, INVENTORY_FILE, type InventoryPackage };
 
 /**
  * The deployed dependency inventory: which third-party packages (name,
  * version, license) a function really runs. Written at build time — into the
  * bundle by the esbuild plugin, or beside an unbundled deployment — and read
  * by `@lambda-sentinel/logger` on each cold start (its `dependency_inventory`
- * line). The two sides meet on the format below and on the global
- * `Symbol.for(INVENTORY_GLOBAL)`.
+ * line). The logger owns the format and where it is found; this side writes it.
  */
 
-/** One package of an inventory. */
-export interface InventoryPackage {
-  /** The package name, e.g. `@middy/core`. */
-  name: string;
-  /** Its exact version. */
-  version: string;
-  /** Its license (SPDX expression), when its package.json says. */
-  license?: string;
-}
-
-/** An inventory, as embedded in a bundle or written to `sentinel-inventory.json`. */
-export interface DependencyInventory {
-  /** Always `sentinel-inventory/1`. */
-  format: 'sentinel-inventory/1';
-  /** `esbuild` (from a bundle's metafile) or `node_modules` (from the shipped package.json files). */
-  source: 'esbuild' | 'node_modules';
-  /** Every third-party package, sorted by name then version. */
-  packages: InventoryPackage[];
-}
-
-/** The registered symbol (`Symbol.for`) the bundle's inventory is set on. */
-export const INVENTORY_GLOBAL = '@lambda-sentinel/dependency-inventory';
-/** The file name of an unbundled deployment's inventory, at its root. */
-export const INVENTORY_FILE = 'sentinel-inventory.json';
+/** The registered symbol's key (`Symbol.for`) the bundle's inventory is set on: the logger's. */
+export const INVENTORY_GLOBAL = INVENTORY_SYMBOL.description as string;
 
 const MARK = '/* @lambda-sentinel/dependency-inventory */';
 
@@ -188,7 +173,7 @@ export function inventoryStatement(inventory: DependencyInventory): string {
 
 /**
  * `code` (a bundle's text) with the inventory statement added on a line of its own at the end,
- * before a trailing `//# sourceMappingURL` comment so source maps still load. Replaces the
+ * before a trailing source map comment so source maps still load. Replaces the
  * statement of an earlier run, so embedding twice is the same as once.
  */
 export function withInventory(code: string, inventory: DependencyInventory): string {

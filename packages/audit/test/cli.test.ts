@@ -7,17 +7,13 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runAuditCli } from '../src/index.ts';
+import { captured } from './cli-io.ts';
 
 const BIN = resolve(import.meta.dirname, '../src/bin/sentinel-audit.ts');
 const WORKSHOP = resolve(import.meta.dirname, '../../../examples/workshop/template.yaml');
 const run = promisify(execFile);
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runAuditCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => captured(runAuditCli, args);
 
 describe('sentinel-audit', () => {
   it('runs as a bin: the workshop template passes with exit code 0', async () => {

@@ -18,6 +18,7 @@ import {
   scanNodeModules,
   withInventory,
 } from '../src/index.ts';
+import { captured } from './cli-io.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const inventory = (packages: [string, string][]): DependencyInventory => ({
@@ -31,12 +32,7 @@ function writePackage(dir: string, pkg: Record<string, unknown>): void {
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
 }
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runInventoryCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => captured(runInventoryCli, args);
 
 describe('the inventory in a bundle', () => {
   it('goes on its own line, before the source map comment; embedding again replaces it', () => {

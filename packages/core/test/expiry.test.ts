@@ -2,7 +2,7 @@ import { invoke, invokeConcurrently } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { expiryTime, functionIdentity, SentinelConfigError } from '../src/index.ts';
+import { expiryTime } from '../src/index.ts';
 
 /** A fresh copy of core's modules: a process that has not reported its expiry yet. */
 async function coldCore() {
@@ -14,16 +14,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const isoDay = (d: Date) =>
   `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-
-function configError(fn: () => unknown): SentinelConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SentinelConfigError);
-    return error as SentinelConfigError;
-  }
-  throw new Error('expected a SentinelConfigError');
-}
 
 describe('expiryTime', () => {
   it('lets a function run through its expires day (UTC); a date-time is the instant itself', () => {
@@ -81,35 +71,6 @@ describe('expiryTime', () => {
       }),
       { numRuns: 2000 },
     );
-  });
-});
-
-describe('the expires tag', () => {
-  it('is part of the identity, from SENTINEL_TAGS or the tags option', () => {
-    expect(functionIdentity(undefined, { SENTINEL_TAGS: 'owner=a,expires=2026-03-31' }).expires).toBe(
-      '2026-03-31',
-    );
-    expect(
-      functionIdentity(
-        undefined,
-        { SENTINEL_TAGS: 'expires=2026-03-31' },
-        { tags: { expires: '2027-01-01' } },
-      ).expires,
-    ).toBe('2027-01-01');
-    expect(functionIdentity(undefined, {}).expires).toBeUndefined();
-  });
-
-  it('is a config error naming the tag and where it came from when it is no date (rule 5)', () => {
-    const fromEnv = configError(() => functionIdentity(undefined, { SENTINEL_TAGS: 'expires=31/03/2026' }));
-    expect(fromEnv.option).toBe('SENTINEL_TAGS');
-    expect(fromEnv.message).toBe(
-      'SENTINEL_TAGS: tag "expires" must be an ISO 8601 date (2026-03-31) or a date-time with a zone (2026-03-31T18:00:00Z); got "31/03/2026"',
-    );
-    const fromOption = configError(() =>
-      functionIdentity(undefined, { SENTINEL_TAGS: 'expires=2026-03-31' }, { tags: { expires: 'soon' } }),
-    );
-    expect(fromOption.option).toBe('tags.expires');
-    expect(fromOption.message).toContain('tag "expires"');
   });
 });
 
