@@ -78,19 +78,32 @@ export function packageDirOf(file: string): string | undefined {
   return parts.slice(0, end).join(sep);
 }
 
-/** What esbuild's metafile says about one output (the part this module reads). */
+/** What esbuild's metafile says about a build (the part this module reads). */
 export interface MetafileLike {
   /** Every input file, by path relative to the working directory. */
   inputs: Record<string, unknown>;
-  /** Every output file: the inputs it holds and the other outputs (chunks) it imports. */
-  outputs: Record<
-    string,
-    {
-      inputs: Record<string, unknown>;
-      imports?: { path: string; kind?: string; external?: boolean }[];
-      entryPoint?: string;
-    }
-  >;
+  /** Every output file, by path relative to the working directory. */
+  outputs: Record<string, MetafileOutput>;
+}
+
+/** One output of esbuild's metafile (the part this module reads). */
+export interface MetafileOutput {
+  /** The input files whose code went into this output. */
+  inputs: Record<string, unknown>;
+  /** What this output imports: other outputs (chunks) and external modules. */
+  imports?: MetafileImport[];
+  /** The entry point this output was built from, when it is one. */
+  entryPoint?: string;
+}
+
+/** One import of a metafile output. */
+export interface MetafileImport {
+  /** The imported output's path, or the external module's specifier. */
+  path: string;
+  /** How it is imported (`import-statement`, `dynamic-import`, `require-call`, ...). */
+  kind?: string;
+  /** True for a module left out of the bundle. */
+  external?: boolean;
 }
 
 /**

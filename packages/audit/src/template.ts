@@ -93,6 +93,7 @@ export interface ParsedTemplate {
 
 /** Thrown for a template that cannot be read: too big, not YAML/JSON, hostile, not an object. */
 export class TemplateError extends Error {
+  /** Always `TemplateError`. */
   override readonly name = 'TemplateError';
 }
 
