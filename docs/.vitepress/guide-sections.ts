@@ -24,7 +24,7 @@ const ORDER: ReadonlyArray<{ text: string; files: readonly string[] }> = [
       'redact',
     ],
   },
-  { text: 'Deployment', files: ['bundling', 'deploy-sam'] },
+  { text: 'Deployment', files: ['bundling', 'deploy-sam', 'fleet-hygiene'] },
 ];
 
 const guideDir = fileURLToPath(new URL('../guide/', import.meta.url));

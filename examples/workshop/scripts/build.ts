@@ -3,11 +3,13 @@
  * ESM bundle per function in dist/<name>/index.mjs, the way `sam build`
  * (BuildMethod: esbuild) packages them.
  *
- * Everything is bundled, the AWS SDK included: the SDK version Lambda ships
+ * Each bundle carries its dependency inventory (@lambda-sentinel/audit's
+ * esbuild plugin). Everything is bundled, the AWS SDK included: the SDK version Lambda ships
  * in the runtime may differ from the one the code was tested with.
  */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { sentinelInventory } from '@lambda-sentinel/audit/esbuild';
 import { build } from 'esbuild';
 import { FUNCTION_SOURCES } from '../local/functions.ts';
 
@@ -31,6 +33,8 @@ for (const [name, entry] of Object.entries(FUNCTION_SOURCES)) {
     sourcemap: true,
     minify: true,
     banner: { js: requireShim },
+    // The dependency inventory the logger writes on each cold start (docs: fleet hygiene).
+    plugins: [sentinelInventory()],
     logLevel: 'warning',
   });
   const size = statSync(outfile).size;

@@ -3,14 +3,17 @@
  * a process of its own as in Lambda, with what the X-Ray console, CloudWatch
  * Logs and CloudWatch Metrics would show for each request: one line per step
  * in the terminal (`--verbose` for the traces, logs and metrics), and all of
- * it in report.html. Every function runs under a strict runtime guard; the
- * last scenario shows it stopping a compromised dependency. See USAGE below.
+ * it in report.html. Every function runs under a strict runtime guard; a
+ * late scenario shows it stopping a compromised dependency, the last one an
+ * experiment past its expires date. The template is audited first
+ * (sentinel-audit). See USAGE below.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { auditTemplate } from '@lambda-sentinel/audit';
 import { renderSpans, type SpanView } from '@lambda-sentinel/testing';
 import type { ApiResponse, Invocation } from '../local/api-gateway.ts';
 import { createApiGateway } from '../local/api-gateway.ts';
@@ -31,8 +34,8 @@ const USAGE = `Usage: pnpm demo [options]
 
 The Customize Unicorns API on this machine (dynalite, SQLite, a local JWT issuer, a local X-Ray
 daemon), each function in its own process under sentinel() with a strict runtime guard. Runs the
-scripted requests — the last one a compromised dependency that the guard stops — printing one line
-each, and writes report.html: the service map, every trace with its waterfall and log lines, and
+scripted requests — near the end a compromised dependency that the guard stops, then an experiment
+past its expires date — printing one line each, and writes report.html: the service map, every trace with its waterfall and log lines, and
 charts of the metrics.
 
 Options:
@@ -243,6 +246,14 @@ const guardFacts = [
 ];
 guardFacts.push('no child processes ·', 'outbound:', ...allowedHosts());
 console.log(dim(wrapped('guard', guardFacts, '').join('\n')));
+// Fleet hygiene before deploying: the template the stack imitates, as CI would audit it.
+const templatePath = resolve(import.meta.dirname, '../template.yaml');
+const audit = await auditTemplate(readFileSync(templatePath, 'utf8'), { path: templatePath });
+const auditFindings = audit.functions.flatMap((fn) =>
+  fn.findings.map((f) => `${fn.id}: ${f.rule} (${f.level})`),
+);
+const auditSummary = `sentinel-audit template.yaml: ${audit.functions.length} functions, ${audit.counts.error} errors, ${audit.counts.warning} warnings${auditFindings.length ? ` — ${auditFindings.join('; ')}` : ''}`;
+console.log(dim(clip(auditSummary)));
 console.log();
 
 const { response: partner } = await request(
@@ -375,6 +386,13 @@ await record(
   await compromisedApi.request('GET', '/socks', { headers: bearer(token) }),
 );
 
+// Fleet hygiene at run time: an experiment past its expires date, still deployed.
+await stack.addFunction(
+  'pricingExperiment',
+  resolve(import.meta.dirname, '../local/demo-functions/expired-experiment.ts'),
+);
+await invokeDirectly('An experiment left running past its expires date', 'pricingExperiment', {});
+
 // ── The summary and the report ──────────────────────────────────────────────────────────────────
 
 function guardSummary(): string {
@@ -398,7 +416,7 @@ const meta = () => ({
   database: stack.database,
   startedAt,
   version,
-  notes: [guardSummary()],
+  notes: [guardSummary(), auditSummary],
 });
 
 async function writeReport(): Promise<string> {

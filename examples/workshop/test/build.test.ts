@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { inventoryInBundle } from '@lambda-sentinel/audit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 // scripts/build.ts: one self-contained ESM bundle per function, loadable by Node with no node_modules in reach.
@@ -27,6 +28,17 @@ describe('scripts/build.ts', () => {
       const code = readFileSync(resolve(root, 'dist', name, 'index.mjs'), 'utf8');
       expect(code.startsWith('import { createRequire')).toBe(true);
       expect(code).toMatch(/sourceMappingURL=index\.mjs\.map/);
+    }
+  });
+
+  it('writes each bundle’s dependency inventory into it (the cold-start dependency_inventory line)', () => {
+    for (const name of names) {
+      const inventory = inventoryInBundle(readFileSync(resolve(root, 'dist', name, 'index.mjs'), 'utf8'));
+      expect(inventory?.source, name).toBe('esbuild');
+      expect(
+        inventory?.packages.map((p) => p.name),
+        name,
+      ).toContain('@middy/core');
     }
   });
 

@@ -67,7 +67,7 @@ describe('pnpm demo', () => {
 
   it('prints one short line per step by default', () => {
     const lines = stepLines(plain.stdout);
-    expect(lines).toHaveLength(13);
+    expect(lines).toHaveLength(14);
     expect(plain.stdout.split('\n').length).toBeLessThan(30);
     for (const line of plain.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(160);
     expect(lines.map((line) => parse(line).answer)).toEqual([
@@ -84,6 +84,7 @@ describe('pnpm demo', () => {
       'ok',
       'ok',
       '200',
+      'ok',
     ]);
   });
 
@@ -110,6 +111,16 @@ describe('pnpm demo', () => {
       { fn: 'authorizer', cold: false },
       { fn: 'unicornParts', cold: true },
     ]);
+  });
+
+  it('audits the template first, and ends with an experiment past its expires date: one function_expired', () => {
+    expect(plain.stdout).toContain('sentinel-audit template.yaml: 5 functions, 0 errors, 0 warnings');
+    const last = stepLines(plain.stdout)[13]!;
+    expect(last).toMatch(/ok\s+pricingExperiment [\d.]+ ms \(cold\)\s+function_expired$/);
+    const step14 = verbose.stdout.slice(verbose.stdout.indexOf('\n14. '));
+    expect(step14).toContain('expires=2025-06-30');
+    expect(step14).toContain('This function is past its expires date (2025-06-30)');
+    expect(step14).toMatch(/SecurityEvents\{event_type=function_expired\}=1/);
   });
 
   it('shows refusals as security events: 4xx, not a fault, not an error', () => {
@@ -140,7 +151,7 @@ describe('pnpm demo', () => {
     );
     // The CPU budget is exceeded too when the busy loop gets the whole core (not on a loaded machine).
     expect(plain.stdout).toMatch(
-      /security events: 2× source_rejected, [12]× budget_exceeded, 3× guard_violation/,
+      /security events: 2× source_rejected, [12]× budget_exceeded, 3× guard_violation, 1× function_expired/,
     );
   });
 
@@ -191,7 +202,7 @@ describe('pnpm demo', () => {
     const check = await checkReport(join(dir(), 'report.html'), join(dir(), 'report.png'));
     expect(check.problems).toEqual([]);
     expect(check.charts).toEqual(['duration', 'cpu', 'event-loop', 'security-events']);
-    expect(check.traces).toBe(13);
+    expect(check.traces).toBe(14);
   });
 
   it('with --serve, serves the API and the report, which shows each new request', async () => {
@@ -213,10 +224,10 @@ describe('pnpm demo', () => {
       const origin = /live report on (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
       const token = /TOKEN='([^']+)'/.exec(stdout)?.[1];
       expect(await (await fetch(`${origin}/`)).text()).toContain('<svg class="service-map"');
-      expect(await (await fetch(`${origin}/report/version`)).text()).toBe('13');
+      expect(await (await fetch(`${origin}/report/version`)).text()).toBe('14');
       const socks = await fetch(`${origin}/socks`, { headers: { Authorization: `Bearer ${token}` } });
       expect(socks.status).toBe(200);
-      expect(await (await fetch(`${origin}/report/version`)).text()).toBe('14');
+      expect(await (await fetch(`${origin}/report/version`)).text()).toBe('15');
       expect(await (await fetch(`${origin}/`)).text()).toContain('curl GET /socks');
     } finally {
       const exited = new Promise((done) => child.once('exit', done));

@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
+import { parseTemplate } from '@lambda-sentinel/audit';
 import { permissionModelFlags } from '@lambda-sentinel/runtime-guard';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_THRESHOLDS, TEMPLATE_PATH, templateAlarms, withAlarms } from '../scripts/alarms.ts';
 import { guardOptions } from '../src/shared/guard.ts';
-import { parseCloudFormation } from './cfn-yaml.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const text = readFileSync(TEMPLATE_PATH, 'utf8');
+// The audit's reader: intrinsic short forms as their long forms, aliases limited.
+const parseCloudFormation = (source: string): any => parseTemplate(source).template;
 const template = parseCloudFormation(text);
 const resources: Record<string, any> = template.Resources;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -30,23 +32,6 @@ function actions(policies: unknown): string[] {
   return found;
 }
 
-describe('CloudFormation intrinsic tags', () => {
-  it('parses the short forms, scalar and sequence, into the long forms', () => {
-    const parsed = parseCloudFormation(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's !Sub placeholders
-      'a: !Ref X\nb: !GetAtt Res.Attr.Nested\nc: !Sub [\'${A}-${B}\', { B: !Ref Y }]\nd: !If [Cond, !Join [",", [x, !Ref Z]], !Ref AWS::NoValue]\ne: !GetAtt [Res, Arn]\n',
-    );
-    expect(parsed).toEqual({
-      a: { Ref: 'X' },
-      b: { 'Fn::GetAtt': ['Res', 'Attr.Nested'] },
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's !Sub placeholders
-      c: { 'Fn::Sub': ['${A}-${B}', { B: { Ref: 'Y' } }] },
-      d: { 'Fn::If': ['Cond', { 'Fn::Join': [',', ['x', { Ref: 'Z' }]] }, { Ref: 'AWS::NoValue' }] },
-      e: { 'Fn::GetAtt': ['Res', 'Arn'] },
-    });
-  });
-});
-
 describe('template.yaml', () => {
   it('is a SAM template with five functions and one API', () => {
     expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
@@ -66,23 +51,24 @@ describe('template.yaml', () => {
     for (const [, api] of ofType('AWS::Serverless::Api')) expect(api.Properties.TracingEnabled).toBe(true);
   });
 
-  it('tags every function owner/environment/lifecycle, and passes the same values as SENTINEL_TAGS', () => {
+  it('tags every function owner/environment/lifecycle/expires, and passes the same values as SENTINEL_TAGS', () => {
     expect(globals.Tags).toEqual({
       owner: { Ref: 'Owner' },
       environment: { Ref: 'Environment' },
       lifecycle: { Ref: 'Lifecycle' },
+      expires: { Ref: 'Expires' },
     });
     expect(globals.Environment.Variables.SENTINEL_TAGS).toEqual({
       // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's !Sub placeholders
-      'Fn::Sub': 'owner=${Owner},environment=${Environment},lifecycle=${Lifecycle}',
+      'Fn::Sub': 'owner=${Owner},environment=${Environment},lifecycle=${Lifecycle},expires=${Expires}',
     });
     for (const [id, fn] of functions) {
-      // A function-level Tags map would be merged over Globals: it must not drop or override the three.
-      for (const tag of ['owner', 'environment', 'lifecycle'])
+      // A function-level Tags map would be merged over Globals: it must not drop or override the four.
+      for (const tag of ['owner', 'environment', 'lifecycle', 'expires'])
         expect(fn.Properties.Tags?.[tag], id).toBeUndefined();
       expect(fn.Properties.Environment?.Variables?.SENTINEL_TAGS, id).toBeUndefined();
     }
-    for (const name of ['Owner', 'Environment', 'Lifecycle', 'SecretName'])
+    for (const name of ['Owner', 'Environment', 'Lifecycle', 'Expires', 'SecretName'])
       expect(template.Parameters[name]).toBeDefined();
   });
 

@@ -1,4 +1,5 @@
 import { SentinelConfigError } from './errors.ts';
+import { expiryTime } from './expiry.ts';
 
 /** The parts of a Lambda context `functionIdentity` reads. */
 export interface IdentityContext {
@@ -16,7 +17,7 @@ export interface IdentityContext {
 export interface IdentityOptions {
   /** Service name; falls back to `POWERTOOLS_SERVICE_NAME`, then the function name. */
   serviceName?: string;
-  /** Ownership tags (`owner`, `environment`, `lifecycle`, ...); they override `SENTINEL_TAGS`. */
+  /** Ownership tags (`owner`, `environment`, `lifecycle`, `expires`, ...); they override `SENTINEL_TAGS`. */
   tags?: Record<string, string>;
 }
 
@@ -38,6 +39,11 @@ export interface FunctionIdentity {
   environment?: string;
   /** The `lifecycle` tag (`production`, `experimental`, `deprecated`, ...). */
   lifecycle?: string;
+  /**
+   * The `expires` tag: the date (ISO 8601, `2026-03-31`, the function may run through that UTC
+   * day) or date-time with a zone after which the function should be gone.
+   */
+  expires?: string;
   /** Every tag, the three above included. */
   tags: Readonly<Record<string, string>>;
 }
@@ -149,6 +155,15 @@ export function functionIdentity(
   if (tags.owner) identity.owner = tags.owner;
   if (tags.environment) identity.environment = tags.environment;
   if (tags.lifecycle) identity.lifecycle = tags.lifecycle;
+  if (tags.expires) {
+    if (expiryTime(tags.expires) === undefined) {
+      throw new SentinelConfigError(
+        options.tags?.expires !== undefined ? 'tags.expires' : 'SENTINEL_TAGS',
+        `tag "expires" must be an ISO 8601 date (2026-03-31) or a date-time with a zone (2026-03-31T18:00:00Z); got ${JSON.stringify(tags.expires.slice(0, 40))}`,
+      );
+    }
+    identity.expires = tags.expires;
+  }
   return identity;
 }
 

@@ -1,5 +1,6 @@
 export { classifyEvent } from './classify.ts';
 export { SentinelConfigError } from './errors.ts';
+export { type ExpiryFacts, expiryTime, FUNCTION_EXPIRED, reportExpiry } from './expiry.ts';
 export {
   type FunctionIdentity,
   functionIdentity,

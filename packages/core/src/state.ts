@@ -18,6 +18,7 @@ export type SecurityEventType =
   | 'secret_redacted'
   | 'budget_exceeded'
   | 'guard_violation'
+  | 'function_expired'
   | (string & {});
 
 /** Facts about a security event: flat scalars only, so they log and annotate as they are. */

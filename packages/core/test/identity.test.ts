@@ -270,3 +270,32 @@ describe('functionIdentity: exact answers', () => {
     expect(error.option).toBe('serviceName');
   });
 });
+
+describe('the expires tag', () => {
+  it('is part of the identity, from SENTINEL_TAGS or the tags option', () => {
+    expect(functionIdentity(undefined, { SENTINEL_TAGS: 'owner=a,expires=2026-03-31' }).expires).toBe(
+      '2026-03-31',
+    );
+    expect(
+      functionIdentity(
+        undefined,
+        { SENTINEL_TAGS: 'expires=2026-03-31' },
+        { tags: { expires: '2027-01-01' } },
+      ).expires,
+    ).toBe('2027-01-01');
+    expect(functionIdentity(undefined, {}).expires).toBeUndefined();
+  });
+
+  it('is a config error naming the tag and where it came from when it is no date (rule 5)', () => {
+    const fromEnv = configError(() => functionIdentity(undefined, { SENTINEL_TAGS: 'expires=31/03/2026' }));
+    expect(fromEnv.option).toBe('SENTINEL_TAGS');
+    expect(fromEnv.message).toBe(
+      'SENTINEL_TAGS: tag "expires" must be an ISO 8601 date (2026-03-31) or a date-time with a zone (2026-03-31T18:00:00Z); got "31/03/2026"',
+    );
+    const fromOption = configError(() =>
+      functionIdentity(undefined, { SENTINEL_TAGS: 'expires=2026-03-31' }, { tags: { expires: 'soon' } }),
+    );
+    expect(fromOption.option).toBe('tags.expires');
+    expect(fromOption.message).toContain('tag "expires"');
+  });
+});

@@ -1,5 +1,14 @@
 export { RedactingLogFormatter } from './formatter.ts';
 export {
+  type DependencyInventory,
+  deployedInventory,
+  INVENTORY_FILE,
+  INVENTORY_SYMBOL,
+  type InventoryPackage,
+  inventoryHash,
+  inventoryList,
+} from './inventory.ts';
+export {
   createLogger,
   type LoggerOptions,
   type LogLevelName,
@@ -9,6 +18,7 @@ export {
 export {
   ERROR_MESSAGE,
   EVENT_MESSAGE,
+  INVENTORY_MESSAGE,
   REDACTION_SUMMARY_MESSAGE,
   RESPONSE_MESSAGE,
   type RedactedLoggingOptions,

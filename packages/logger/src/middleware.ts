@@ -1,13 +1,17 @@
 import {
+  type FunctionIdentity,
+  functionIdentity,
   type InvocationState,
   invocationState,
   ownOutput,
+  reportExpiry,
   type SecurityEvent,
   SentinelConfigError,
 } from '@lambda-sentinel/core';
 import { createRedactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { consoleRedaction } from './console-redaction.ts';
+import { deployedInventory, inventoryHash, inventoryList } from './inventory.ts';
 import { RedactingLogger } from './logger.ts';
 
 /**
@@ -40,6 +44,14 @@ export interface RedactedLoggingOptions {
    * false here; `sentinel()` turns it on.
    */
   redactConsole?: boolean;
+  /** Service name for the `dependency_inventory` line; default `POWERTOOLS_SERVICE_NAME`, then the function name. */
+  serviceName?: string;
+  /**
+   * Ownership tags (`owner`, `environment`, `lifecycle`, `expires`, ...); they override
+   * `SENTINEL_TAGS`. `expires` becomes a field of every line, and an invocation after that date
+   * records a `function_expired` security event (one WARN line), once per cold start.
+   */
+  tags?: Record<string, string>;
 }
 
 /** The `message` of the redacted event line (`logEvent`). */
@@ -50,13 +62,17 @@ export const RESPONSE_MESSAGE = 'Lambda invocation response';
 export const ERROR_MESSAGE = 'Lambda invocation failed';
 /** The `message` of the line that counts an invocation's redactions by family (never the values). */
 export const REDACTION_SUMMARY_MESSAGE = 'Secrets and personal data were redacted from this invocation';
+/** The `message` of the cold-start line listing the packages the function was deployed with. */
+export const INVENTORY_MESSAGE = 'dependency_inventory';
 
 /**
  * Middy middleware: Powertools' `injectLambdaContext` behaviour (context keys,
  * cold start, correlation id, sampling, buffer flush on error, key reset) on a
  * redacting logger, plus the redacted event/response, the unhandled error,
- * one WARN line per security event and a redaction summary. Place it
- * outermost so its after/onError see what every inner layer recorded.
+ * one WARN line per security event and a redaction summary. On a cold start
+ * it writes one `dependency_inventory` line when the deployment carries an
+ * inventory (`@lambda-sentinel/audit`). Place it outermost so its
+ * after/onError see what every inner layer recorded.
  */
 export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj {
   const {
@@ -67,6 +83,13 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     flushBufferOnUncaughtError = false,
   } = validateOptions(options);
   const resetKeys = options.resetKeys === true || options.clearState === true;
+  // Rule 5: malformed tags (SENTINEL_TAGS, an `expires` that is no date) fail here, not per call.
+  const identityOptions = {
+    ...(options.serviceName !== undefined ? { serviceName: options.serviceName } : {}),
+    ...(options.tags !== undefined ? { tags: options.tags } : {}),
+  };
+  const identity = functionIdentity(undefined, process.env, identityOptions);
+  if (identity.expires) logger.appendPersistentKeys({ expires: identity.expires });
   // Same rules as the logger, but console output is never cut to maxStringLength.
   const consoleHook =
     options.redactConsole === true
@@ -104,6 +127,12 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     });
     safely('sampling', () => logger.refreshSampleRateCalculation());
     safely('context', () => logger.addContext(request.context));
+    safely('expiry', () => {
+      reportExpiry(identity, request);
+    });
+    safely('inventory', () => {
+      if (invocationState(request).coldStart) logInventory(logger, request, identityOptions);
+    });
     if (correlationIdPath !== undefined) {
       safely('correlationId', () => logger.setCorrelationId(request.event, correlationIdPath));
     }
@@ -159,6 +188,38 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     // No return value: every outer onError must still run (rule 3).
     onError: (request: Request): void => finish(request, request.error ?? new Error('Unknown error')),
   };
+}
+
+/** The cold-start line: what the function runs, and which function it is (for Logs Insights). */
+function logInventory(
+  logger: RedactingLogger,
+  request: Request,
+  identityOptions: { serviceName?: string; tags?: Record<string, string> },
+): void {
+  const inventory = deployedInventory();
+  if (!inventory) return;
+  const me: FunctionIdentity = functionIdentity(request.context, process.env, identityOptions);
+  const packages = inventoryList(inventory);
+  logger.logUnbuffered('INFO', {
+    message: INVENTORY_MESSAGE,
+    dependency_inventory: {
+      hash: inventoryHash(packages),
+      count: packages.length,
+      source: inventory.source,
+      packages,
+    },
+    function: {
+      service: me.service,
+      name: me.functionName,
+      version: me.functionVersion,
+      region: me.region,
+      account_id: me.accountId,
+      owner: me.owner,
+      environment: me.environment,
+      lifecycle: me.lifecycle,
+      expires: me.expires,
+    },
+  });
 }
 
 function securityEventLine(event: SecurityEvent) {

@@ -64,7 +64,8 @@ function positive(option: string, value: unknown, max = Number.POSITIVE_INFINITY
  * `emfMetrics` publishes, keyed by deterministic alphanumeric logical ids,
  * ready to spread into a SAM template's `Resources`. Always: any
  * `source_rejected`, any `budget_exceeded`, any `guard_violation` (the
- * runtime guard). With a threshold: error rate,
+ * runtime guard), any `function_expired` (an invocation after the function's
+ * `expires` date). With a threshold: error rate,
  * p99 duration, event-loop blocking.
  */
 export function alarmDefinitions(options: AlarmDefinitionsOptions): Record<string, CloudWatchAlarmResource> {
@@ -115,7 +116,7 @@ export function alarmDefinitions(options: AlarmDefinitionsOptions): Record<strin
     };
   };
 
-  for (const eventType of ['source_rejected', 'budget_exceeded', 'guard_violation']) {
+  for (const eventType of ['source_rejected', 'budget_exceeded', 'guard_violation', 'function_expired']) {
     add(pascal(eventType), {
       AlarmDescription: `${service}: at least one ${eventType} security event`,
       MetricName: METRIC_NAMES.securityEvents,

@@ -20,12 +20,13 @@ describe('alarmDefinitions', () => {
           (r.Properties.Dimensions as { Name: string; Value: string }[]).some((d) => d.Value === eventType)),
     );
 
-  it('produces six CloudWatch alarms with deterministic alphanumeric logical ids', () => {
+  it('produces seven CloudWatch alarms with deterministic alphanumeric logical ids', () => {
     expect(Object.keys(resources).sort()).toEqual([
       'SentinelUnicornApiProdBudgetExceededAlarm',
       'SentinelUnicornApiProdDurationP99Alarm',
       'SentinelUnicornApiProdErrorRateAlarm',
       'SentinelUnicornApiProdEventLoopDelayAlarm',
+      'SentinelUnicornApiProdFunctionExpiredAlarm',
       'SentinelUnicornApiProdGuardViolationAlarm',
       'SentinelUnicornApiProdSourceRejectedAlarm',
     ]);
@@ -51,8 +52,8 @@ describe('alarmDefinitions', () => {
     ).toEqual(resources);
   });
 
-  it('alarms on any source_rejected, budget_exceeded and guard_violation, on the exact dimensions published', () => {
-    for (const type of ['source_rejected', 'budget_exceeded', 'guard_violation']) {
+  it('alarms on any source_rejected, budget_exceeded, guard_violation and function_expired, on the exact dimensions published', () => {
+    for (const type of ['source_rejected', 'budget_exceeded', 'guard_violation', 'function_expired']) {
       const alarm = byMetric('SecurityEvents', type);
       expect(alarm?.Properties).toMatchObject({
         Dimensions: [
@@ -90,10 +91,11 @@ describe('alarmDefinitions', () => {
     });
   });
 
-  it('without thresholds only the three security alarms; without environment only the service dimension', () => {
+  it('without thresholds only the four security alarms; without environment only the service dimension', () => {
     const minimal = alarmDefinitions({ namespace: 'N', service: 'svc' });
     expect(Object.keys(minimal).sort()).toEqual([
       'SentinelSvcBudgetExceededAlarm',
+      'SentinelSvcFunctionExpiredAlarm',
       'SentinelSvcGuardViolationAlarm',
       'SentinelSvcSourceRejectedAlarm',
     ]);

@@ -48,7 +48,10 @@ export interface SentinelOptions {
   redactConsole?: boolean;
   /** Per-invocation budgets; exceeding one records a `budget_exceeded` security event. */
   budgets?: Budgets;
-  /** Ownership tags (`owner`, `environment`, `lifecycle`...); `SENTINEL_TAGS` supplies the rest. */
+  /**
+   * Ownership tags (`owner`, `environment`, `lifecycle`, `expires`...); `SENTINEL_TAGS` supplies the
+   * rest. After the `expires` date (ISO 8601) each cold start records one `function_expired` event.
+   */
   tags?: Record<string, string>;
   /**
    * Where traces go: `'xray'` (the X-Ray SDK, through its public API),
@@ -183,6 +186,8 @@ function assemble(options: Omit<SentinelOptions, 'guard'> & { guard?: unknown },
       ...(options.logEvent !== undefined ? { logEvent: options.logEvent } : {}),
       ...(options.logResponse !== undefined ? { logResponse: options.logResponse } : {}),
       redactConsole: options.redactConsole ?? true,
+      ...(serviceName ? { serviceName } : {}),
+      ...(tags ? { tags } : {}),
     }),
     emfMetrics({ metrics, ...(options.budgets ? { budgets: options.budgets } : {}) }),
     renamingOption('backend', 'tracing', () =>

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { newTraceHeader } from './trace-id.ts';
 
 export interface BundleOptions {
@@ -28,6 +28,8 @@ export interface BundleOptions {
    * first); CDK's `NodejsFunction` uses `['module', 'main']` for ESM output.
    */
   mainFields?: string[];
+  /** esbuild plugins, as a build script would add them (e.g. the audit package's inventory plugin). */
+  plugins?: Plugin[];
 }
 
 export interface Bundle {
@@ -71,6 +73,7 @@ export async function bundleHandler(options: BundleOptions): Promise<Bundle> {
       ? { banner: { js: REQUIRE_BANNER } }
       : {}),
     ...(options.mainFields ? { mainFields: options.mainFields } : {}),
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   return {
     dir,

@@ -2,6 +2,7 @@ import {
   functionIdentity,
   invocationSource,
   invocationState,
+  reportExpiry,
   SentinelConfigError,
 } from '@lambda-sentinel/core';
 import { createRedactor } from '@lambda-sentinel/redact';
@@ -21,7 +22,11 @@ export interface TraceAnnotationsOptions {
   tracer?: unknown;
   /** `Service` annotation; default `POWERTOOLS_SERVICE_NAME`, then the function name. */
   serviceName?: string;
-  /** Ownership tags (`owner`, `environment`, `lifecycle`, ...); they override `SENTINEL_TAGS`. */
+  /**
+   * Ownership tags (`owner`, `environment`, `lifecycle`, `expires`, ...); they override
+   * `SENTINEL_TAGS`. An invocation after the `expires` date records a `function_expired`
+   * security event, once per cold start.
+   */
   tags?: Record<string, string>;
   /**
    * Record the principal as a SHA-256 pseudonym (`sha256:<32 hex>`), which
@@ -47,12 +52,13 @@ function internal(request: Request): Record<string, unknown> {
 /** What an invocation's annotations say about the function itself. */
 interface IdentityFacts {
   service: string;
+  expiry: { expires?: string; owner?: string; lifecycle?: string };
   annotations: readonly (readonly [string, string | undefined])[];
   otherTags?: Record<string, string>;
 }
 
 /** Tags that become annotations; every other tag goes to metadata. */
-const ANNOTATED_TAGS = ['environment', 'owner', 'lifecycle'] as const;
+const ANNOTATED_TAGS = ['environment', 'owner', 'lifecycle', 'expires'] as const;
 
 function checkOptions(options: TraceAnnotationsOptions): void {
   if (!options || typeof options !== 'object') {
@@ -89,7 +95,7 @@ function redactedValues(
 /**
  * Annotates the invocation's handler span so traces answer who called
  * (source kind and account, principal), which function (service, version,
- * cold start) and whose function (environment, owner, lifecycle), and flags
+ * cold start) and whose function (environment, owner, lifecycle, expires), and flags
  * invocations that recorded a security event — with the X-Ray backend as
  * annotations, with OpenTelemetry as attributes X-Ray indexes. Place it
  * inside `sdkCapture`. A no-op when the invocation is not traced.
@@ -143,6 +149,7 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
         key,
         facts: {
           service: identity.service,
+          expiry: { expires: identity.expires, owner: identity.owner, lifecycle: identity.lifecycle },
           annotations: [
             ...ANNOTATED_TAGS.map((tag) => [tag, identity[tag]] as const),
             ['function_version', identity.functionVersion],
@@ -183,6 +190,10 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
 
   return {
     before(request) {
+      // Traced or not, an invocation after the `expires` date is a security event.
+      guarded('expiry', () => {
+        reportExpiry(identityFacts(request).expiry, request);
+      });
       guarded('identity', () => {
         const writer = findWriter(request);
         if (!writer) return;

@@ -76,6 +76,19 @@ describe.each(['xray', 'otel'] as const)('traceAnnotations (%s backend)', (kind)
     expect(annotations).not.toHaveProperty('cost_center');
   });
 
+  it('annotates the expires date; an invocation after it flags function_expired once per process', async () => {
+    const handler = middy(async () => 'ok')
+      .use(capture())
+      .use(traceAnnotations({ tags: { lifecycle: 'experimental', expires: '2020-01-31' } }));
+    const first = await annotationsOf((await invoke(handler, {})).rootTraceId);
+    expect(first).toMatchObject({ lifecycle: 'experimental', expires: '2020-01-31' });
+    // Once per process: the describe.each's first backend reported it; the event goes with that invocation.
+    const second = await annotationsOf((await invoke(handler, {})).rootTraceId);
+    expect(second.expires).toBe('2020-01-31');
+    expect(second).not.toHaveProperty('security_event');
+    if (kind === 'xray') expect(first.security_event).toBe('function_expired');
+  });
+
   it('records the principal as is only when told to', async () => {
     const handler = middy(async () => 'ok')
       .use(withPrincipal('user-123'))
