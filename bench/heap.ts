@@ -5,6 +5,7 @@
 // invocations after the first tenth.
 import { parseArgs } from 'node:util';
 import { apiGatewayRestEvent, lambdaBenchEnvironment, nextInvocation, settle } from './lambda-env.ts';
+import type { BenchHandler } from './stacks.ts';
 
 const { positionals } = parseArgs({ allowPositionals: true });
 const invocations = Number(positionals[0] ?? 100_000);
@@ -15,58 +16,13 @@ if (!gc) {
 }
 
 await lambdaBenchEnvironment();
-const middy = (await import('@middy/core')).default;
-const { Logger } = await import('@aws-lambda-powertools/logger');
-const { injectLambdaContext } = await import('@aws-lambda-powertools/logger/middleware');
-const { Metrics } = await import('@aws-lambda-powertools/metrics');
-const { logMetrics } = await import('@aws-lambda-powertools/metrics/middleware');
-const { Tracer } = await import('@aws-lambda-powertools/tracer');
-const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
-const { createLogger } = await import('@lambda-sentinel/logger');
-const { createMetrics } = await import('@lambda-sentinel/metrics');
-const { sentinel } = await import('@lambda-sentinel/preset');
+const { BENCH_API, sentinelStack, trioStack } = await import('./stacks.ts');
 
-const event = apiGatewayRestEvent({ apiId: 'a1b2c3d4e5', stage: 'prod' });
-interface Sink {
-  info(message: string, extra: object): void;
-}
-interface Store {
-  addMetric(name: string, unit: 'Count', value: number): unknown;
-}
-/** One log line and one metric: the same work in every stack, through its own instances. */
-const work = (logger: unknown, metrics: unknown) => async () => {
-  (logger as Sink).info('order received', { path: event.path });
-  (metrics as Store).addMetric('OrdersReceived', 'Count', 1);
-  return { statusCode: 200, body: '{"ok":true}' };
-};
-
-const stacks: Record<string, () => (e: unknown, c: unknown) => Promise<unknown>> = {
-  'Powertools trio': () => {
-    const logger = new Logger({ serviceName: 'bench' });
-    const metrics = new Metrics({ namespace: 'LambdaSentinelBench', serviceName: 'bench' });
-    return middy(work(logger, metrics))
-      .use(captureLambdaHandler(new Tracer({ serviceName: 'bench' })))
-      .use(logMetrics(metrics))
-      .use(injectLambdaContext(logger)) as never;
-  },
-  ...Object.fromEntries(
-    (['xray', 'otel'] as const).map((tracing) => [
-      `sentinel(), ${tracing}`,
-      () => {
-        const logger = createLogger({ serviceName: 'bench' });
-        const metrics = createMetrics({ serviceName: 'bench', namespace: 'LambdaSentinelBench' });
-        return middy(work(logger, metrics)).use(
-          sentinel({
-            serviceName: 'bench',
-            allow: [{ kind: 'apigateway-rest', apiId: 'a1b2c3d4e5', stage: 'prod' }],
-            logger,
-            metrics,
-            tracing,
-          }),
-        ) as never;
-      },
-    ]),
-  ),
+const event = apiGatewayRestEvent(BENCH_API);
+const stacks: Record<string, () => BenchHandler> = {
+  'Powertools trio': trioStack,
+  'sentinel(), xray': () => sentinelStack('xray'),
+  'sentinel(), otel': () => sentinelStack('otel'),
 };
 
 const realWrite = process.stdout.write.bind(process.stdout);

@@ -22,56 +22,24 @@ if (!which || !CASES.includes(which)) {
 await lambdaBenchEnvironment();
 const middy = (await import('@middy/core')).default;
 const event = apiGatewayRestEvent({ apiId: 'a1b2c3d4e5', stage: 'prod' });
-const allow = [{ kind: 'apigateway-rest' as const, apiId: 'a1b2c3d4e5', stage: 'prod' }];
 const tags = { owner: 'team-bench', environment: 'bench', lifecycle: 'ga' };
 
 async function build(name: Case) {
+  if (name === 'trio') return (await import('./stacks.ts')).trioStack();
+  if (name === 'sentinel-xray' || name === 'sentinel-otel') {
+    return (await import('./stacks.ts')).sentinelStack(name === 'sentinel-xray' ? 'xray' : 'otel');
+  }
   const bare = async () => ({ statusCode: 200, body: '{"ok":true}' });
-  if (name === 'powertools-tracer' || name === 'trio') {
+  if (name === 'powertools-tracer') {
     const { Tracer } = await import('@aws-lambda-powertools/tracer');
     const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
-    const tracer = new Tracer({ serviceName: 'bench' });
-    if (name === 'powertools-tracer') return middy(bare).use(captureLambdaHandler(tracer));
-    const { Logger } = await import('@aws-lambda-powertools/logger');
-    const { injectLambdaContext } = await import('@aws-lambda-powertools/logger/middleware');
-    const { Metrics } = await import('@aws-lambda-powertools/metrics');
-    const { logMetrics } = await import('@aws-lambda-powertools/metrics/middleware');
-    const logger = new Logger({ serviceName: 'bench' });
-    const metrics = new Metrics({ namespace: 'LambdaSentinelBench', serviceName: 'bench' });
-    return middy(async () => {
-      logger.info('order received', { path: event.path });
-      metrics.addMetric('OrdersReceived', 'Count', 1);
-      return bare();
-    })
-      .use(captureLambdaHandler(tracer))
-      .use(logMetrics(metrics))
-      .use(injectLambdaContext(logger));
+    return middy(bare).use(captureLambdaHandler(new Tracer({ serviceName: 'bench' })));
   }
-  if (name === 'xray' || name === 'otel') {
-    const { sdkCapture } = await import('@lambda-sentinel/sdk-capture');
-    const { traceAnnotations } = await import('@lambda-sentinel/trace-annotations');
-    return middy(bare)
-      .use(sdkCapture({ backend: name }))
-      .use(traceAnnotations({ serviceName: 'bench', tags }));
-  }
-  const { createLogger } = await import('@lambda-sentinel/logger');
-  const { createMetrics } = await import('@lambda-sentinel/metrics');
-  const { sentinel } = await import('@lambda-sentinel/preset');
-  const logger = createLogger({ serviceName: 'bench' });
-  const metrics = createMetrics({ serviceName: 'bench', namespace: 'LambdaSentinelBench' });
-  return middy(async () => {
-    logger.info('order received', { path: event.path });
-    metrics.addMetric('OrdersReceived', 'Count', 1);
-    return bare();
-  }).use(
-    sentinel({
-      serviceName: 'bench',
-      allow,
-      logger,
-      metrics,
-      tracing: name === 'sentinel-xray' ? 'xray' : 'otel',
-    }),
-  );
+  const { sdkCapture } = await import('@lambda-sentinel/sdk-capture');
+  const { traceAnnotations } = await import('@lambda-sentinel/trace-annotations');
+  return middy(bare)
+    .use(sdkCapture({ backend: name }))
+    .use(traceAnnotations({ serviceName: 'bench', tags }));
 }
 
 const handler = await build(which);
