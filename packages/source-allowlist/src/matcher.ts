@@ -45,6 +45,19 @@ export function originRegion(origin: SourceRecord): string | undefined {
 
 type RuleResult = 'match' | 'mismatch' | 'cross_account';
 
+/** A field the event does not carry never matches a rule that names it. */
+function has(values: ReadonlySet<string>, value: string | undefined): boolean {
+  return value !== undefined && values.has(value);
+}
+
+/** Every server the event names is one the rule names (a non-empty list; the classifier lower-cases). */
+function allAmong(allowed: ReadonlySet<string>, servers: readonly string[] | undefined): boolean {
+  if (!Array.isArray(servers) || servers.length === 0) return false;
+  for (const server of servers)
+    if (typeof server !== 'string' || !allowed.has(server.toLowerCase())) return false;
+  return true;
+}
+
 function matchRule(
   rule: CompiledRule,
   source: InvocationSource,
@@ -61,6 +74,12 @@ function matchRule(
     const path = source.path;
     if (path === undefined || !rule.paths.some((glob) => globMatches(glob, path))) return 'mismatch';
   }
+  if (rule.userPoolIds && !has(rule.userPoolIds, source.userPoolId)) return 'mismatch';
+  if (rule.logGroups && !has(rule.logGroups, source.logGroup)) return 'mismatch';
+  if (rule.distributionIds && !has(rule.distributionIds, source.distributionId)) return 'mismatch';
+  if (rule.resourceIds && !has(rule.resourceIds, source.resourceId)) return 'mismatch';
+  if (rule.bootstrapServers && !allAmong(rule.bootstrapServers, source.bootstrapServers)) return 'mismatch';
+  if (rule.topics && !has(rule.topics, origin.topic)) return 'mismatch';
   if (rule.regions) {
     const region = originRegion(origin);
     if (region === undefined || !rule.regions.has(region)) return 'mismatch';
@@ -96,7 +115,9 @@ function matchAny(
 }
 
 function sourceOrigin(source: InvocationSource): SourceRecord {
-  return { arn: source.arn, accountId: source.accountId, region: source.region };
+  const origin: SourceRecord = { arn: source.arn, accountId: source.accountId, region: source.region };
+  if (source.topic !== undefined) origin.topic = source.topic;
+  return origin;
 }
 
 /**
@@ -133,7 +154,8 @@ export function judge(
       previous !== undefined &&
       record.arn === previous.arn &&
       record.accountId === previous.accountId &&
-      record.region === previous.region
+      record.region === previous.region &&
+      record.topic === previous.topic
     ) {
       continue;
     }
@@ -142,6 +164,8 @@ export function judge(
       accountId: record.accountId ?? source.accountId,
       region: record.region ?? source.region,
     };
+    const topic = record.topic ?? source.topic;
+    if (topic !== undefined) origin.topic = topic;
     const result = matchAny(rules, source, origin, ownAccount);
     if (result !== 'match') {
       return {
