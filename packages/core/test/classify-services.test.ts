@@ -166,6 +166,14 @@ describe('source facts of older kinds', () => {
         classifyEvent(fixtures.kafka({ variant: 'self-managed', bootstrapServers: bad })).bootstrapServers,
       ).toBe(undefined);
     }
+    // Hostile lists: bounded and linear — a megabyte of one "host", or of commas, reads nothing.
+    for (const huge of ['a'.repeat(1 << 20), ','.repeat(1 << 20), `${'a.'.repeat(1 << 19)}:9092`]) {
+      const started = performance.now();
+      expect(
+        classifyEvent(fixtures.kafka({ variant: 'self-managed', bootstrapServers: huge })).bootstrapServers,
+      ).toBe(undefined);
+      expect(performance.now() - started).toBeLessThan(200);
+    }
     const many = Array.from({ length: 65 }, (_, i) => `b-${i}.example.com:9092`).join(',');
     expect(
       classifyEvent(fixtures.kafka({ variant: 'self-managed', bootstrapServers: many })).bootstrapServers,
