@@ -180,15 +180,33 @@ export function judge(
   return ALLOWED;
 }
 
+/** Kafka messages in the raw `records` map, counted until they exceed `judged`. */
+function kafkaMessages(groups: unknown, judged: number): number {
+  if (groups === null || typeof groups !== 'object') return 0;
+  let count = 0;
+  for (const key in groups) {
+    if (!Object.hasOwn(groups, key)) continue;
+    const group = (groups as Record<string, unknown>)[key];
+    if (Array.isArray(group)) count += group.length;
+    if (count > judged) return count;
+  }
+  return count;
+}
+
 /**
- * True when the raw event carries more `Records` than classification
- * judged. Classification stops at Lambda's largest batch (10,000); a longer
- * list is forged, and its records past the cap would otherwise reach the
- * handler unjudged. (Kafka, MQ and Firehose batches share one origin, so
- * only `Records[]` kinds can hide a foreign record this way.)
+ * True when the raw event carries more records than classification judged.
+ * Classification stops at Lambda's largest batch (10,000); a longer list is
+ * forged, and its records past the cap would otherwise reach the handler
+ * unjudged. That matters wherever records have origins of their own:
+ * `Records[]` kinds, S3 Batch Operations `tasks` (a bucket each) and Kafka
+ * messages (a topic each). MQ, Firehose and Kinesis Data Analytics batches
+ * share one origin, so nothing can hide past the cap there.
  */
 export function hasUnjudgedRecords(event: unknown, source: InvocationSource): boolean {
   if (!batchKinds.has(source.kind) || event === null || typeof event !== 'object') return false;
-  const raw = (event as { Records?: unknown }).Records;
-  return Array.isArray(raw) && raw.length > (source.records?.length ?? 0);
+  const judged = source.records?.length ?? 0;
+  const raw = event as { Records?: unknown; tasks?: unknown; records?: unknown };
+  if (source.kind === 'kafka') return kafkaMessages(raw.records, judged) > judged;
+  const list = source.kind === 's3-batch' ? raw.tasks : raw.Records;
+  return Array.isArray(list) && list.length > judged;
 }

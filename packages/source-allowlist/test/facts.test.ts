@@ -92,6 +92,26 @@ describe('rules naming source facts', () => {
     );
   });
 
+  it('a Kafka message or S3 Batch task past the 10,000 judged is refused as oversized_batch, not let through', async () => {
+    const kafka = fixtures.kafka({
+      variant: 'self-managed',
+      bootstrapServers: BROKERS,
+      topic: 'orders',
+      records: 10_000,
+    });
+    const allow: AllowRule[] = [{ kind: 'kafka', bootstrapServers: BROKERS.split(','), topic: 'orders' }];
+    expect(await enforce(allow, kafka)).toBe('handled');
+    (kafka as { records: Record<string, unknown[]> }).records['payments-0'] = [
+      { topic: 'payments', value: '' },
+    ];
+    expect(await enforce(allow, kafka)).toBe('oversized_batch');
+    const bucket: AllowRule[] = [{ kind: 's3-batch', arn: 'arn:aws:s3:::amzn-s3-demo-bucket' }];
+    const batch = fixtures.s3Batch({ records: 10_000 }) as { tasks: Record<string, unknown>[] };
+    expect(await enforce(bucket, batch)).toBe('handled');
+    batch.tasks.push({ taskId: 'x', s3BucketArn: 'arn:aws:s3:::elsewhere', s3Key: 'k' });
+    expect(await enforce(bucket, batch)).toBe('oversized_batch');
+  });
+
   it('a rule naming a fact never matches a source that does not carry it', () => {
     const rules = compileRules([
       { kind: SOURCE_KINDS.filter((k) => k !== 'unknown'), userPoolId: 'us-east-1_A' },
