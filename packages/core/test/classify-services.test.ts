@@ -195,6 +195,13 @@ describe('source facts of older kinds', () => {
     expect(classifyEvent({ awslogs: { data: '%%% not base64 %%%' } })).toStrictEqual({
       kind: 'cloudwatch-logs',
     });
+    // Duplicate keys: the last wins, as in the handler's own JSON.parse — never the first.
+    const duplicated = `{"owner":"${OWN}","logGroup":"/a","owner":"210987654321","logGroup":"/b"}`;
+    expect(classifyEvent(wrap(gzipSync(duplicated)))).toStrictEqual({
+      kind: 'cloudwatch-logs',
+      accountId: '210987654321',
+      logGroup: '/b',
+    });
     // A truncated stream is not a payload.
     const whole = gzipSync(JSON.stringify({ owner: OWN, logGroup: '/g' }));
     expect(classifyEvent(wrap(whole.subarray(0, whole.length - 6)))).toStrictEqual({
