@@ -46,6 +46,7 @@ const RECORD_SOURCES: ReadonlyMap<string, { kind: SourceKind; marker: string; or
     ['aws:dynamodb', { kind: 'dynamodb-stream', marker: 'dynamodb', origin: eventSourceArnOrigin }],
     ['aws:kinesis', { kind: 'kinesis', marker: 'kinesis', origin: eventSourceArnOrigin }],
     ['aws:ses', { kind: 'ses', marker: 'ses', origin: noOrigin }],
+    ['aws:codecommit', { kind: 'codecommit', marker: 'codecommit', origin: eventSourceArnOrigin }],
   ]);
 
 /** The batch's top-level origin is its first record's. */
@@ -76,6 +77,8 @@ export function fromRecords(list: readonly unknown[]): InvocationSource | undefi
   const cf = child(first, 'cf');
   if (cf && child(cf, 'config')) {
     const source: InvocationSource = { kind: 'cloudfront' };
+    const distributionId = text(child(cf, 'config'), 'distributionId');
+    if (distributionId) source.distributionId = distributionId;
     const request = child(cf, 'request');
     const method = text(request, 'method');
     const uri = text(request, 'uri');
@@ -97,7 +100,64 @@ function sameOrigin(arn: string | undefined, count: number): SourceRecord[] {
   return records;
 }
 
-/** Counts the messages of `{ "<key>": Message[] }` maps (Kafka `records`, RabbitMQ `rmqMessagesByQueue`). */
+/**
+ * One origin per Kafka message, each with the cluster ARN (MSK) and the
+ * message's own `topic`: a batch can span topics, and each is judged.
+ */
+function kafkaOrigins(arn: string | undefined, groups: object): SourceRecord[] {
+  const records: SourceRecord[] = [];
+  for (const key in groups) {
+    if (!Object.hasOwn(groups, key)) continue;
+    const group = field(groups, key);
+    if (!isArray(group)) continue;
+    const count = Math.min(lengthOf(group, MAX_RECORDS), MAX_RECORDS - records.length);
+    for (let i = 0; i < count; i++) {
+      const origin: SourceRecord = {};
+      applyArn(origin, arn);
+      const topic = text(field(group, i), 'topic');
+      if (topic) origin.topic = topic;
+      records.push(origin);
+    }
+    if (records.length >= MAX_RECORDS) break;
+  }
+  return records;
+}
+
+/** The most bootstrap servers read from a Kafka event (real lists name a handful). */
+const MAX_BOOTSTRAP_SERVERS = 64;
+
+/**
+ * `host:port,host:port` → the servers lower-cased, de-duplicated and sorted;
+ * undefined when the list is missing or any entry is not `host:port`.
+ */
+export function parseBootstrapServers(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.length > MAX_BOOTSTRAP_SERVERS * 300) return undefined;
+  const servers = new Set<string>();
+  for (const part of value.split(',', MAX_BOOTSTRAP_SERVERS + 1)) {
+    const server = part.trim().toLowerCase();
+    if (!isHostPort(server)) return undefined;
+    servers.add(server);
+  }
+  if (servers.size === 0 || servers.size > MAX_BOOTSTRAP_SERVERS) return undefined;
+  return [...servers].sort();
+}
+
+/** `host:port`: host of letters, digits, `.`, `-` (at most 253), port 1-5 digits. A loop, not a regex. */
+function isHostPort(value: string): boolean {
+  const colon = value.lastIndexOf(':');
+  if (colon < 1 || colon > 253 || value.length - colon - 1 < 1 || value.length - colon - 1 > 5) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (i > colon) {
+      if (c < 48 || c > 57) return false;
+    } else if (i < colon && !((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Counts the messages of `{ "<key>": Message[] }` maps (RabbitMQ `rmqMessagesByQueue`). */
 function countGrouped(groups: object): number {
   let count = 0;
   for (const key in groups) {
@@ -115,8 +175,13 @@ export function fromEventSource(event: object, eventSource: string): InvocationS
     const groups = child(event, 'records');
     if (!groups || isArray(groups)) return undefined;
     const arn = text(event, 'eventSourceArn');
-    const source = batchSource('kafka', sameOrigin(arn, countGrouped(groups)));
+    const records = kafkaOrigins(arn, groups);
+    const source = batchSource('kafka', records);
     applyArn(source, arn);
+    const topic = records[0]?.topic;
+    if (topic !== undefined) source.topic = topic;
+    const servers = parseBootstrapServers(text(event, 'bootstrapServers'));
+    if (servers) source.bootstrapServers = servers;
     return source;
   }
   if (eventSource === 'aws:mq' || eventSource === 'aws:amq' || eventSource === 'aws:rmq') {

@@ -158,25 +158,29 @@ export function authorizer(event: object, type: 'TOKEN' | 'REQUEST'): Invocation
   return source;
 }
 
-/** AppSync direct Lambda resolver: `info.fieldName`/`parentTypeName` and `arguments`. */
-export function appsync(event: object): InvocationSource | undefined {
-  const info = child(event, 'info');
-  if (
-    !info ||
-    !text(info, 'fieldName') ||
-    !text(info, 'parentTypeName') ||
-    !isObject(field(event, 'arguments'))
-  ) {
-    return undefined;
-  }
-  const source: InvocationSource = { kind: 'appsync' };
-  // The default endpoint `<apiId>.appsync-api.<region>.amazonaws.com` names the API.
+/** Sets `apiId` and `region` from AppSync's default host `<apiId>.appsync-api.<region>.amazonaws.com`. */
+export function applyAppSyncHost(source: InvocationSource, event: object): void {
   const host = text(child(child(event, 'request'), 'headers'), 'host');
   const region = host ? hostRegion(host, APPSYNC_API) : undefined;
   if (host && region) {
     source.apiId = host.slice(0, host.indexOf('.'));
     source.region = region;
   }
+}
+
+/**
+ * AppSync direct Lambda resolver (`info.fieldName`/`parentTypeName` and
+ * `arguments`), or the payload Amplify's `@function` directive sends
+ * (`typeName`/`fieldName` at the top level, and `arguments`).
+ */
+export function appsync(event: object): InvocationSource | undefined {
+  const info = child(event, 'info');
+  const resolver = info
+    ? text(info, 'fieldName') && text(info, 'parentTypeName')
+    : text(event, 'fieldName') && text(event, 'typeName');
+  if (!resolver || !isObject(field(event, 'arguments'))) return undefined;
+  const source: InvocationSource = { kind: 'appsync' };
+  applyAppSyncHost(source, event);
   const identity = child(event, 'identity');
   if (identity) {
     setIfPresent(

@@ -1,5 +1,6 @@
 import { firehose, fromEventSource, fromRecords } from './classify-batch.ts';
 import { appsync, authorizer, fromRequestContext, latticeV1 } from './classify-http.ts';
+import { cloudwatchLogs } from './classify-logs.ts';
 import {
   applyAccountId,
   applyArn,
@@ -10,6 +11,7 @@ import {
   isObject,
   text,
 } from './classify-read.ts';
+import { fromServicePayload } from './classify-services.ts';
 import type { InvocationSource } from './source-kinds.ts';
 
 const CUSTOM_RESOURCE_REQUESTS: ReadonlySet<unknown> = new Set(['Create', 'Update', 'Delete']);
@@ -38,7 +40,8 @@ function fromTopLevelFields(event: object): InvocationSource | undefined {
   const deliveryStreamArn = text(event, 'deliveryStreamArn');
   if (deliveryStreamArn) return firehose(event, deliveryStreamArn);
 
-  if (text(child(event, 'awslogs'), 'data')) return { kind: 'cloudwatch-logs' };
+  const logsData = text(child(event, 'awslogs'), 'data');
+  if (logsData) return cloudwatchLogs(logsData);
 
   const triggerSource = text(event, 'triggerSource');
   const userPoolId = text(event, 'userPoolId');
@@ -48,6 +51,7 @@ function fromTopLevelFields(event: object): InvocationSource | undefined {
     applyRegion(source, field(event, 'region') ?? userPoolId.slice(0, userPoolId.indexOf('_')));
     const userName = text(event, 'userName');
     if (userName) source.principal = userName;
+    source.userPoolId = userPoolId;
     return source;
   }
 
@@ -89,7 +93,7 @@ function fromTopLevelFields(event: object): InvocationSource | undefined {
     return source;
   }
 
-  return appsync(event) ?? latticeV1(event);
+  return appsync(event) ?? latticeV1(event) ?? fromServicePayload(event);
 }
 
 function classifyObject(event: object): InvocationSource | undefined {

@@ -27,6 +27,30 @@ export const SOURCE_KINDS = [
   'cloudformation-custom-resource',
   'secrets-manager-rotation',
   'config-rule',
+  'appsync-authorizer',
+  'appsync-events',
+  'client-vpn',
+  'codecommit',
+  'codepipeline',
+  'codedeploy-hook',
+  'cognito-sync',
+  'connect-contact-flow',
+  'connect-campaign',
+  'iot-authorizer',
+  'iot-provisioning-hook',
+  'iot-button',
+  'kinesis-analytics',
+  'lex-v1',
+  'lex-v2',
+  's3-batch',
+  'bedrock-agent',
+  'cloudwatch-alarm',
+  'cloudwatch-widget',
+  'transfer-idp',
+  'alexa-skill',
+  'alexa-smart-home',
+  'ground-truth',
+  'workmail',
   'unknown',
 ] as const;
 
@@ -59,6 +83,9 @@ export const BATCH_SOURCE_KINDS: readonly SourceKind[] = [
   'kafka',
   'mq',
   'ses',
+  'codecommit',
+  'kinesis-analytics',
+  's3-batch',
 ];
 
 const kindSet: ReadonlySet<string> = new Set(SOURCE_KINDS);
@@ -76,6 +103,8 @@ export interface SourceRecord {
   accountId?: string;
   /** The region the record came from. */
   region?: string;
+  /** Kafka: the topic the record was read from. */
+  topic?: string;
 }
 
 /**
@@ -104,4 +133,20 @@ export interface InvocationSource {
   records?: SourceRecord[];
   /** Who called: the authorizer's principal id, the JWT `sub`, the IAM caller... when the event says. */
   principal?: string;
+  /** Cognito user pool triggers: the user pool id (`<region>_<id>`). */
+  userPoolId?: string;
+  /** CloudWatch Logs subscriptions: the log group (from the gzipped `awslogs.data`). */
+  logGroup?: string;
+  /** Lambda@Edge: the CloudFront distribution id. */
+  distributionId?: string;
+  /** Kafka: the bootstrap servers (`host:port`) the event source mapping reads from, lower-cased and sorted. */
+  bootstrapServers?: string[];
+  /** Kafka: the first record's topic (every record's is in `records`). */
+  topic?: string;
+  /**
+   * The source's own id where the event names it without an ARN: the Lex bot, Bedrock agent,
+   * Alexa skill, Transfer Family server, Client VPN endpoint, Cognito identity pool, Connect
+   * campaign, CloudWatch dashboard, IoT button.
+   */
+  resourceId?: string;
 }

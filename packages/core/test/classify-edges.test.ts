@@ -64,7 +64,7 @@ describe('authorizers: everything from the method ARN', () => {
     // an eventSource no event source mapping uses, on a Cognito trigger
     expect(
       classifyEvent({ eventSource: 'my-app', triggerSource: 'PreSignUp_SignUp', userPoolId: 'eu-west-1_Ab' }),
-    ).toStrictEqual({ kind: 'cognito-trigger', region: 'eu-west-1' });
+    ).toStrictEqual({ kind: 'cognito-trigger', region: 'eu-west-1', userPoolId: 'eu-west-1_Ab' });
   });
 });
 
@@ -103,6 +103,7 @@ describe('top-level kinds', () => {
     expect(classifyEvent({ triggerSource: 'PreSignUp_SignUp', userPoolId: 'eu-west-1_Ab12' })).toStrictEqual({
       kind: 'cognito-trigger',
       region: 'eu-west-1',
+      userPoolId: 'eu-west-1_Ab12',
     });
     expect(
       classifyEvent({
@@ -111,7 +112,12 @@ describe('top-level kinds', () => {
         region: 'us-east-2',
         userName: 'bob',
       }),
-    ).toStrictEqual({ kind: 'cognito-trigger', region: 'us-east-2', principal: 'bob' });
+    ).toStrictEqual({
+      kind: 'cognito-trigger',
+      region: 'us-east-2',
+      principal: 'bob',
+      userPoolId: 'eu-west-1_Ab12',
+    });
     expect(classifyEvent({ userPoolId: 'eu-west-1_Ab12' })).toStrictEqual({ kind: 'unknown' });
     expect(classifyEvent({ triggerSource: 'PreSignUp_SignUp' })).toStrictEqual({ kind: 'unknown' });
   });

@@ -23,6 +23,11 @@ const STRING_FIELDS = [
   'method',
   'path',
   'principal',
+  'userPoolId',
+  'logGroup',
+  'distributionId',
+  'topic',
+  'resourceId',
 ] as const;
 
 /** Whatever the input, the output is a well-formed InvocationSource. */
@@ -34,11 +39,15 @@ function assertWellFormed(source: InvocationSource): void {
   }
   if (source.accountId !== undefined) expect(source.accountId).toMatch(/^\d{12}$/);
   if (source.region !== undefined) expect(source.region).toMatch(/^[a-z]+(-[a-z]+)+-\d{1,2}$/);
+  if (source.bootstrapServers !== undefined) {
+    expect(source.bootstrapServers.length).toBeGreaterThan(0);
+    for (const server of source.bootstrapServers) expect(server).toMatch(/^[a-z0-9.-]+:\d{1,5}$/);
+  }
   if (source.records !== undefined) {
     expect(Array.isArray(source.records)).toBe(true);
     for (const record of source.records) {
       for (const [key, value] of Object.entries(record)) {
-        expect(['arn', 'accountId', 'region']).toContain(key);
+        expect(['arn', 'accountId', 'region', 'topic']).toContain(key);
         expect(typeof value).toBe('string');
       }
     }
@@ -102,6 +111,78 @@ const KEYS = [
   'raw_path',
   'method',
   'is_base64_encoded',
+  'bootstrapServers',
+  'topic',
+  'distributionId',
+  'queryString',
+  'channel',
+  'path',
+  'operation',
+  'CodePipeline.job',
+  'id',
+  'DeploymentId',
+  'LifecycleEventHookExecutionId',
+  'datasetName',
+  'identityPoolId',
+  'Name',
+  'Details',
+  'ContactData',
+  'InstanceARN',
+  'InvocationMetadata',
+  'CampaignContext',
+  'Items',
+  'endpoint-id',
+  'connection-id',
+  'schema-version',
+  'serverId',
+  'protocol',
+  'username',
+  'protocolData',
+  'connectionMetadata',
+  'protocols',
+  'templateArn',
+  'claimCertificateId',
+  'serialNumber',
+  'clickType',
+  'deviceInfo',
+  'deviceEvent',
+  'buttonClicked',
+  'bot',
+  'messageVersion',
+  'sessionState',
+  'currentIntent',
+  'invocationSource',
+  'agent',
+  'actionGroup',
+  'request',
+  'context',
+  'System',
+  'session',
+  'application',
+  'applicationId',
+  'directive',
+  'header',
+  'namespace',
+  'payloadVersion',
+  'applicationArn',
+  'invocationId',
+  'invocationSchemaVersion',
+  'job',
+  'tasks',
+  's3BucketArn',
+  's3Bucket',
+  'alarmArn',
+  'alarmData',
+  'widgetContext',
+  'dashboardName',
+  'domain',
+  'labelingJobArn',
+  'dataObject',
+  'summaryVersion',
+  'envelope',
+  'flowDirection',
+  'typeName',
+  'fieldName',
 ];
 const VALUES = [
   'TOKEN',
@@ -130,6 +211,18 @@ const VALUES = [
   'x.lambda-url.us-east-1.on.aws',
   'x.execute-api.',
   'x.appsync-api.us-east-1.amazonaws.com',
+  'aws:codecommit',
+  'SyncTrigger',
+  'ContactFlowEvent',
+  'SFTP',
+  'DialogCodeHook',
+  'PUBLISH',
+  'SUBSCRIBE',
+  'Alexa.Discovery',
+  'amzn1.ask.skill.x',
+  'https://us-east-1.console.aws.amazon.com',
+  'b-1.example.com:9092,B-2.example.com:9092',
+  'arn:aws:s3:::bucket',
 ];
 const shapedValue = fc.oneof(
   fc.constantFrom(...VALUES),
@@ -195,16 +288,41 @@ describe('classifyEvent: properties', () => {
       stage: fc.stringMatching(/^[a-z][a-z0-9_]{0,15}$/),
       records: fc.integer({ min: 1, max: 5 }),
     });
+    // Sources whose events carry no account, or no region: many services name neither.
+    const neither = [
+      'client-vpn',
+      'codedeploy-hook',
+      'connect-campaign',
+      'iot-authorizer',
+      'iot-button',
+      'lex-v1',
+      'lex-v2',
+      's3-batch',
+      'bedrock-agent',
+      'transfer-idp',
+      'alexa-skill',
+      'alexa-smart-home',
+      'workmail',
+    ];
     const noAccount = new Set([
+      ...neither,
       's3',
       'ses',
       'cloudfront',
-      'cloudwatch-logs',
       'appsync',
+      'appsync-events',
       'cognito-trigger',
+      'cognito-sync',
       'function-url',
     ]);
-    const noRegion = new Set(['ses', 'cloudfront', 'cloudwatch-logs']);
+    const noRegion = new Set([
+      ...neither,
+      'ses',
+      'cloudfront',
+      'cloudwatch-logs',
+      'appsync-authorizer',
+      'codepipeline',
+    ]);
     const withApi = new Set([
       'apigateway-rest',
       'apigateway-http',

@@ -103,19 +103,30 @@ function expected(kind: keyof typeof fixtures.byKind, v: Variant): InvocationSou
       return batch(kind, arn('kinesis', 'stream/simple-stream'));
     case 'firehose':
       return batch(kind, arn('firehose', 'deliverystream/lambda-streams-to-firehose'));
-    case 'kafka':
-      return batch(kind, arn('kafka', 'cluster/vpc-2priv-2pub/751d2973-a626-431c-9d4e-d7975eb44dd7-2'));
+    case 'kafka': {
+      const cluster = arn('kafka', 'cluster/vpc-2priv-2pub/751d2973-a626-431c-9d4e-d7975eb44dd7-2');
+      const origin = { arn: cluster, accountId, region, topic: 'mytopic' };
+      return {
+        kind,
+        ...origin,
+        bootstrapServers: [
+          'b-1.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092',
+          'b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092',
+        ],
+        records: Array.from({ length: v.records }, () => ({ ...origin })),
+      };
+    }
     case 'mq':
       return batch(kind, arn('mq', 'broker:test:b-9bcfa592-423a-4942-879d-eb284b418fc8'));
     case 'cloudwatch-logs':
-      // The origin is inside the gzipped payload; classification does not inflate it on the hot path.
-      return { kind };
+      // The origin is inside the gzipped payload: the log group's owner and name.
+      return { kind, accountId, logGroup: '/aws/lambda/echo-nodejs' };
     case 'cognito-trigger':
-      return { kind, region, principal: 'jdoe' };
+      return { kind, region, principal: 'jdoe', userPoolId: `${region}_EXAMPLE1` };
     case 'ses':
       return { kind, records: Array.from({ length: v.records }, () => ({})) };
     case 'cloudfront':
-      return { kind, method, path: '/picture.jpg' };
+      return { kind, method, path: '/picture.jpg', distributionId: 'EDFDVBD6EXAMPLE' };
     case 'cloudformation-custom-resource':
       return {
         kind,
@@ -127,6 +138,69 @@ function expected(kind: keyof typeof fixtures.byKind, v: Variant): InvocationSou
       return { kind, arn: arn('secretsmanager', 'secret:MyTestSecret-a1b2c3'), accountId, region };
     case 'config-rule':
       return { kind, arn: arn('config', 'config-rule/config-rule-0123456'), accountId, region };
+    case 'appsync-authorizer':
+      return { kind, apiId, accountId };
+    case 'appsync-events':
+      return { kind, apiId, region };
+    case 'client-vpn':
+      return { kind, resourceId: 'cvpn-endpoint-0f13eab7f860433cc', principal: 'jdoe' };
+    case 'codecommit':
+      return batch(kind, arn('codecommit', 'my-repo'));
+    case 'codepipeline':
+      return { kind, accountId };
+    case 'codedeploy-hook':
+    case 'iot-authorizer':
+    case 'alexa-smart-home':
+    case 'workmail':
+      return { kind };
+    case 'cognito-sync':
+      return {
+        kind,
+        region,
+        resourceId: `${region}:4a56c1b8-3c1e-4f8e-9f0a-1234567890ab`,
+        principal: `${region}:9b5e2d2c-0000-4b1a-8c3d-abcdefabcdef`,
+      };
+    case 'connect-contact-flow':
+      return {
+        kind,
+        arn: arn('connect', 'instance/c8c0e68d-2200-4265-82c0-1234567890ab'),
+        accountId,
+        region,
+      };
+    case 'connect-campaign':
+      return { kind, resourceId: 'campaign-12345' };
+    case 'iot-provisioning-hook':
+      return { kind, arn: arn('iot', 'provisioningtemplate/MyTemplate'), accountId, region };
+    case 'iot-button':
+      return { kind, resourceId: 'G030JF055364XVRB' };
+    case 'kinesis-analytics':
+      return batch(kind, arn('kinesisanalytics', 'application/example-application'));
+    case 'lex-v1':
+      return { kind, resourceId: 'BookTrip', principal: 'user-1234' };
+    case 'lex-v2':
+      return { kind, resourceId: 'ABCDEFGH12' };
+    case 's3-batch':
+      return {
+        kind,
+        arn: 'arn:aws:s3:::amzn-s3-demo-bucket',
+        records: Array.from({ length: v.records }, () => ({ arn: 'arn:aws:s3:::amzn-s3-demo-bucket' })),
+      };
+    case 'bedrock-agent':
+      return { kind, resourceId: 'BAF1234567' };
+    case 'cloudwatch-alarm':
+      return { kind, arn: arn('cloudwatch', 'alarm:lambda-demo-metric-alarm'), accountId, region };
+    case 'cloudwatch-widget':
+      return { kind, resourceId: 'operations', accountId, region };
+    case 'transfer-idp':
+      return { kind, resourceId: 's-abcd123456', principal: 'jdoe' };
+    case 'alexa-skill':
+      return {
+        kind,
+        resourceId: 'amzn1.ask.skill.0a1b2c3d-1234-5678-9abc-def012345678',
+        principal: 'amzn1.ask.account.EXAMPLEUSER',
+      };
+    case 'ground-truth':
+      return { kind, arn: arn('sagemaker', 'labeling-job/my-labeling-job'), accountId, region };
   }
 }
 
@@ -175,7 +249,9 @@ describe('classifyEvent: every kind from its fixture', () => {
     });
     expect(classifyEvent(fixtures.kafka({ variant: 'self-managed', records: 2 }))).toStrictEqual({
       kind: 'kafka',
-      records: [{}, {}],
+      topic: 'mytopic',
+      bootstrapServers: ['b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092'],
+      records: [{ topic: 'mytopic' }, { topic: 'mytopic' }],
     });
     const rabbit = classifyEvent(fixtures.mq({ engine: 'rabbitmq', accountId: '444455556666', records: 2 }));
     expect(rabbit).toMatchObject({ kind: 'mq', accountId: '444455556666', region: 'us-east-1' });

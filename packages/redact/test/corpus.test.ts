@@ -99,8 +99,10 @@ describe('benign corpus', () => {
     // Fields that ARE credentials or personal data in the default fixtures: they must be redacted,
     // and are not part of the benign count. Presigned URLs (S3 Object Lambda's inputS3Url,
     // CloudFormation's ResponseURL) carry a signature or a session token; SNS signs with `Signature`.
+    // Service payloads: CodePipeline's artifact credentials, IoT and Alexa tokens, passwords (IoT
+    // MQTT, Transfer Family), Lex/Bedrock/Alexa session ids, WorkMail's sender and recipients.
     const sensitive =
-      /authorization|\.email$|\.ses\.mail\.(source|destination|commonHeaders|headers)|receipt\.recipients|outputToken|inputS3Url|ResponseURL|Sns\.Signature$/i;
+      /authorization|\.email$|\.ses\.mail\.(source|destination|commonHeaders|headers)|receipt\.recipients|outputToken|inputS3Url|ResponseURL|Sns\.Signature$|artifactCredentials|\.token$|password$|sessionId$|\.envelope\.|\.sender\.address$/i;
     const benign: string[] = [];
     const altered: string[] = [];
     events.forEach((event, i) => {

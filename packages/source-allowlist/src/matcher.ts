@@ -45,6 +45,19 @@ export function originRegion(origin: SourceRecord): string | undefined {
 
 type RuleResult = 'match' | 'mismatch' | 'cross_account';
 
+/** A field the event does not carry never matches a rule that names it. */
+function has(values: ReadonlySet<string>, value: string | undefined): boolean {
+  return value !== undefined && values.has(value);
+}
+
+/** Every server the event names is one the rule names (a non-empty list; the classifier lower-cases). */
+function allAmong(allowed: ReadonlySet<string>, servers: readonly string[] | undefined): boolean {
+  if (!Array.isArray(servers) || servers.length === 0) return false;
+  for (const server of servers)
+    if (typeof server !== 'string' || !allowed.has(server.toLowerCase())) return false;
+  return true;
+}
+
 function matchRule(
   rule: CompiledRule,
   source: InvocationSource,
@@ -61,6 +74,12 @@ function matchRule(
     const path = source.path;
     if (path === undefined || !rule.paths.some((glob) => globMatches(glob, path))) return 'mismatch';
   }
+  if (rule.userPoolIds && !has(rule.userPoolIds, source.userPoolId)) return 'mismatch';
+  if (rule.logGroups && !has(rule.logGroups, source.logGroup)) return 'mismatch';
+  if (rule.distributionIds && !has(rule.distributionIds, source.distributionId)) return 'mismatch';
+  if (rule.resourceIds && !has(rule.resourceIds, source.resourceId)) return 'mismatch';
+  if (rule.bootstrapServers && !allAmong(rule.bootstrapServers, source.bootstrapServers)) return 'mismatch';
+  if (rule.topics && !has(rule.topics, origin.topic)) return 'mismatch';
   if (rule.regions) {
     const region = originRegion(origin);
     if (region === undefined || !rule.regions.has(region)) return 'mismatch';
@@ -96,7 +115,9 @@ function matchAny(
 }
 
 function sourceOrigin(source: InvocationSource): SourceRecord {
-  return { arn: source.arn, accountId: source.accountId, region: source.region };
+  const origin: SourceRecord = { arn: source.arn, accountId: source.accountId, region: source.region };
+  if (source.topic !== undefined) origin.topic = source.topic;
+  return origin;
 }
 
 /**
@@ -133,7 +154,8 @@ export function judge(
       previous !== undefined &&
       record.arn === previous.arn &&
       record.accountId === previous.accountId &&
-      record.region === previous.region
+      record.region === previous.region &&
+      record.topic === previous.topic
     ) {
       continue;
     }
@@ -142,6 +164,8 @@ export function judge(
       accountId: record.accountId ?? source.accountId,
       region: record.region ?? source.region,
     };
+    const topic = record.topic ?? source.topic;
+    if (topic !== undefined) origin.topic = topic;
     const result = matchAny(rules, source, origin, ownAccount);
     if (result !== 'match') {
       return {
@@ -156,15 +180,33 @@ export function judge(
   return ALLOWED;
 }
 
+/** Kafka messages in the raw `records` map, counted until they exceed `judged`. */
+function kafkaMessages(groups: unknown, judged: number): number {
+  if (groups === null || typeof groups !== 'object') return 0;
+  let count = 0;
+  for (const key in groups) {
+    if (!Object.hasOwn(groups, key)) continue;
+    const group = (groups as Record<string, unknown>)[key];
+    if (Array.isArray(group)) count += group.length;
+    if (count > judged) return count;
+  }
+  return count;
+}
+
 /**
- * True when the raw event carries more `Records` than classification
- * judged. Classification stops at Lambda's largest batch (10,000); a longer
- * list is forged, and its records past the cap would otherwise reach the
- * handler unjudged. (Kafka, MQ and Firehose batches share one origin, so
- * only `Records[]` kinds can hide a foreign record this way.)
+ * True when the raw event carries more records than classification judged.
+ * Classification stops at Lambda's largest batch (10,000); a longer list is
+ * forged, and its records past the cap would otherwise reach the handler
+ * unjudged. That matters wherever records have origins of their own:
+ * `Records[]` kinds, S3 Batch Operations `tasks` (a bucket each) and Kafka
+ * messages (a topic each). MQ, Firehose and Kinesis Data Analytics batches
+ * share one origin, so nothing can hide past the cap there.
  */
 export function hasUnjudgedRecords(event: unknown, source: InvocationSource): boolean {
   if (!batchKinds.has(source.kind) || event === null || typeof event !== 'object') return false;
-  const raw = (event as { Records?: unknown }).Records;
-  return Array.isArray(raw) && raw.length > (source.records?.length ?? 0);
+  const judged = source.records?.length ?? 0;
+  const raw = event as { Records?: unknown; tasks?: unknown; records?: unknown };
+  if (source.kind === 'kafka') return kafkaMessages(raw.records, judged) > judged;
+  const list = source.kind === 's3-batch' ? raw.tasks : raw.Records;
+  return Array.isArray(list) && list.length > judged;
 }

@@ -10,10 +10,14 @@ export const OBSERVED_MARKER = 'source-allowlist';
  * payload, the principal or the path (paths carry ids and would make every
  * request a new signature).
  */
-export type ObservedSource = RejectedSource & {
-  /** Batches: each distinct record origin, at most `MAX_ORIGINS_PER_LINE`. */
-  records?: SourceRecord[];
-};
+export type ObservedSource = RejectedSource &
+  Pick<
+    InvocationSource,
+    'userPoolId' | 'logGroup' | 'distributionId' | 'bootstrapServers' | 'topic' | 'resourceId'
+  > & {
+    /** Batches: each distinct record origin, at most `MAX_ORIGINS_PER_LINE`. */
+    records?: SourceRecord[];
+  };
 
 /** The stable shape of one observe-mode log line (extra logger keys may surround it). */
 export interface ObservedLine {
@@ -35,6 +39,7 @@ function copyOrigin(record: SourceRecord): SourceRecord {
   if (record.arn !== undefined) origin.arn = record.arn;
   if (record.accountId !== undefined) origin.accountId = record.accountId;
   if (record.region !== undefined) origin.region = record.region;
+  if (record.topic !== undefined) origin.topic = record.topic;
   return origin;
 }
 
@@ -46,6 +51,12 @@ export function observedSource(source: InvocationSource): ObservedSource {
   if (source.region !== undefined) observed.region = source.region;
   if (source.apiId !== undefined) observed.apiId = source.apiId;
   if (source.stage !== undefined) observed.stage = source.stage;
+  if (source.userPoolId !== undefined) observed.userPoolId = source.userPoolId;
+  if (source.logGroup !== undefined) observed.logGroup = source.logGroup;
+  if (source.distributionId !== undefined) observed.distributionId = source.distributionId;
+  if (source.bootstrapServers !== undefined) observed.bootstrapServers = [...source.bootstrapServers];
+  if (source.topic !== undefined) observed.topic = source.topic;
+  if (source.resourceId !== undefined) observed.resourceId = source.resourceId;
   if (batchKinds.has(source.kind)) {
     const distinct = new Map<string, SourceRecord>();
     let previous: SourceRecord | undefined;
@@ -54,12 +65,13 @@ export function observedSource(source: InvocationSource): ObservedSource {
         previous &&
         record.arn === previous.arn &&
         record.accountId === previous.accountId &&
-        record.region === previous.region
+        record.region === previous.region &&
+        record.topic === previous.topic
       ) {
         continue;
       }
       previous = record;
-      const key = `${record.arn}\u0000${record.accountId}\u0000${record.region}`;
+      const key = `${record.arn}\u0000${record.accountId}\u0000${record.region}\u0000${record.topic}`;
       if (!distinct.has(key)) distinct.set(key, copyOrigin(record));
       if (distinct.size >= MAX_ORIGINS_PER_LINE) break;
     }

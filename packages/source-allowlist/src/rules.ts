@@ -25,6 +25,24 @@ export interface AllowRule {
   method?: OneOrMany<string>;
   /** Path globs: `*` matches within one `/`-separated segment. */
   path?: OneOrMany<string>;
+  /** Cognito user pool ids (`us-east-1_AbC123`), for `cognito-trigger`. */
+  userPoolId?: OneOrMany<string>;
+  /** CloudWatch Logs log group names, for `cloudwatch-logs`. */
+  logGroup?: OneOrMany<string>;
+  /** CloudFront distribution ids, for `cloudfront` (Lambda@Edge). */
+  distributionId?: OneOrMany<string>;
+  /**
+   * Kafka bootstrap servers (`host:port`, host in any case): the event's servers must all be
+   * among these, so a mapping pointed at another broker is refused.
+   */
+  bootstrapServers?: OneOrMany<string>;
+  /** Kafka topics: every record's topic must be one of these. */
+  topic?: OneOrMany<string>;
+  /**
+   * The source's own id where it has no ARN: Lex bot, Bedrock agent, Alexa skill, Transfer Family
+   * server, Client VPN endpoint, Cognito identity pool, Connect campaign, dashboard, IoT button.
+   */
+  resourceId?: OneOrMany<string>;
 }
 
 export interface CompiledArn {
@@ -44,6 +62,13 @@ export interface CompiledRule {
   readonly stages?: ReadonlySet<string>;
   readonly methods?: ReadonlySet<string>;
   readonly paths?: readonly CompiledGlob[];
+  readonly userPoolIds?: ReadonlySet<string>;
+  readonly logGroups?: ReadonlySet<string>;
+  readonly distributionIds?: ReadonlySet<string>;
+  /** Lower-cased `host:port`. */
+  readonly bootstrapServers?: ReadonlySet<string>;
+  readonly topics?: ReadonlySet<string>;
+  readonly resourceIds?: ReadonlySet<string>;
 }
 
 const RULE_FIELDS: ReadonlySet<string> = new Set([
@@ -55,11 +80,24 @@ const RULE_FIELDS: ReadonlySet<string> = new Set([
   'stage',
   'method',
   'path',
+  'userPoolId',
+  'logGroup',
+  'distributionId',
+  'bootstrapServers',
+  'topic',
+  'resourceId',
 ]);
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const TOKEN = /^[^\s*]{1,256}$/;
 const METHOD = /^[A-Za-z]{1,16}$/;
+const USER_POOL = /^[a-z]{2}(-[a-z]+)+-\d{1,2}_[A-Za-z0-9]{1,64}$/;
+// CloudWatch Logs: 1-512 of a-z A-Z 0-9 _ - / . #
+const LOG_GROUP = /^[\w\-/.#]{1,512}$/;
+const DISTRIBUTION = /^[A-Z0-9]{1,64}$/;
+const HOST_PORT = /^[A-Za-z0-9.-]{1,253}:\d{1,5}$/;
+// Kafka: 1-249 of a-z A-Z 0-9 . _ -
+const TOPIC = /^[\w.-]{1,249}$/;
 
 function listOf(value: unknown, option: string): string[] {
   const items = Array.isArray(value) ? value : [value];
@@ -170,6 +208,35 @@ function compileRule(rule: unknown, index: number): CompiledRule {
       return compilePathGlob(path);
     });
   }
+  const userPoolIds = field('userPoolId');
+  if (userPoolIds) {
+    compiled.userPoolIds = checked(
+      userPoolIds,
+      `${at}.userPoolId`,
+      USER_POOL,
+      'a user pool id like us-east-1_AbC123',
+    );
+  }
+  const logGroups = field('logGroup');
+  if (logGroups) compiled.logGroups = checked(logGroups, `${at}.logGroup`, LOG_GROUP, 'a log group name');
+  const distributionIds = field('distributionId');
+  if (distributionIds) {
+    compiled.distributionIds = checked(
+      distributionIds,
+      `${at}.distributionId`,
+      DISTRIBUTION,
+      'a CloudFront distribution id',
+    );
+  }
+  const servers = field('bootstrapServers');
+  if (servers) {
+    checked(servers, `${at}.bootstrapServers`, HOST_PORT, 'a host:port bootstrap server');
+    compiled.bootstrapServers = new Set(servers.map((server) => server.toLowerCase()));
+  }
+  const topics = field('topic');
+  if (topics) compiled.topics = checked(topics, `${at}.topic`, TOPIC, 'a Kafka topic name');
+  const resourceIds = field('resourceId');
+  if (resourceIds) compiled.resourceIds = checked(resourceIds, `${at}.resourceId`, TOKEN, 'a resource id');
   return compiled;
 }
 

@@ -1,4 +1,5 @@
 import {
+  AUTHORIZER_SOURCE_KINDS,
   BATCH_SOURCE_KINDS,
   type InvocationSource,
   isSourceKind,
@@ -7,16 +8,47 @@ import {
 import type { AllowRule } from './rules.ts';
 import { compileRules } from './rules.ts';
 
-type Field = 'kind' | 'arn' | 'accountId' | 'region' | 'apiId' | 'stage';
+type Field =
+  | 'kind'
+  | 'arn'
+  | 'accountId'
+  | 'region'
+  | 'apiId'
+  | 'stage'
+  | 'method'
+  | 'userPoolId'
+  | 'logGroup'
+  | 'distributionId'
+  | 'bootstrapServers'
+  | 'topic'
+  | 'resourceId';
 /** A rule while it is being built: each named field's allowed values. */
 type Draft = Map<Field, Set<string>>;
 
-const FIELD_ORDER: readonly Field[] = ['kind', 'arn', 'accountId', 'region', 'apiId', 'stage'];
+const FIELD_ORDER: readonly Field[] = [
+  'kind',
+  'arn',
+  'accountId',
+  'region',
+  'apiId',
+  'stage',
+  'method',
+  'userPoolId',
+  'logGroup',
+  'distributionId',
+  'bootstrapServers',
+  'topic',
+  'resourceId',
+];
+/** Source facts a rule can name, copied into a draft as observed. */
+const FACTS = ['userPoolId', 'logGroup', 'distributionId', 'resourceId'] as const;
 const batchKinds: ReadonlySet<string> = new Set(BATCH_SOURCE_KINDS);
+const authorizerKinds: ReadonlySet<string> = new Set(AUTHORIZER_SOURCE_KINDS);
 /** A glob replaces exact ARNs only when it stands for at least this many of them. */
 const MIN_ARNS_PER_GLOB = 3;
 const MIN_GLOB_PREFIX = 3;
 const NAME_SEPARATORS = '-_./';
+const LITERAL_METHOD = /^[A-Za-z]{1,16}$/;
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -26,14 +58,58 @@ function arnSegments(arn: string): string[] {
   return arn.split(':', 6);
 }
 
+/** The facts every draft of `source` shares: user pool, log group, distribution, resource id, brokers. */
+function sourceFacts(source: InvocationSource, draft: Draft): void {
+  for (const fact of FACTS) {
+    const value = str(source[fact]);
+    if (value) draft.set(fact, new Set([value]));
+  }
+  const servers = Array.isArray(source.bootstrapServers) ? source.bootstrapServers.filter((s) => str(s)) : [];
+  if (servers.length > 0) draft.set('bootstrapServers', new Set(servers.map((s) => s.toLowerCase())));
+}
+
+/**
+ * An API Gateway authorizer's draft: account, region, API and stage (and the
+ * method, for now) from its method ARN
+ * `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>`, never
+ * the ARN itself, so every route of the stage is allowed. A `*` method or a
+ * `{proxy+}` / `*` path is fine; an API or stage that is not a literal is not.
+ */
+function authorizerDraft(source: InvocationSource): Draft | undefined {
+  const arn = str(source.arn);
+  const parts = arn ? arnSegments(arn) : [];
+  const resource = arn && parts.length === 6 ? arn.slice(parts.slice(0, 5).join(':').length + 1) : '';
+  const [arnApi, arnStage, arnMethod] = resource.split('/', 3);
+  const accountId = str(parts[4]) ?? str(source.accountId);
+  const region = str(parts[3]) ?? str(source.region);
+  const apiId = str(arnApi) ?? str(source.apiId);
+  const stage = str(arnStage) ?? str(source.stage);
+  if (!apiId || !stage || !accountId) return undefined;
+  const draft: Draft = new Map([
+    ['kind', new Set([source.kind])],
+    ['accountId', new Set([accountId])],
+    ['apiId', new Set([apiId])],
+    ['stage', new Set([stage])],
+  ]);
+  if (region) draft.set('region', new Set([region]));
+  const method = str(arnMethod) ?? str(source.method);
+  if (method && LITERAL_METHOD.test(method)) draft.set('method', new Set([method.toUpperCase()]));
+  return draft;
+}
+
 /** One draft per origin; batch records each count as an origin. */
 function draftsOf(source: InvocationSource): Draft[] {
   if (source === null || typeof source !== 'object' || !isSourceKind(source.kind)) return [];
+  if (authorizerKinds.has(source.kind)) {
+    const draft = authorizerDraft(source);
+    return draft ? [draft] : [];
+  }
   const origins: SourceRecord[] = batchKinds.has(source.kind)
     ? (Array.isArray(source.records) ? source.records : []).map((r) => ({
         arn: str(r?.arn) ?? str(source.arn),
         accountId: str(r?.accountId) ?? str(source.accountId),
         region: str(r?.region) ?? str(source.region),
+        topic: str(r?.topic) ?? str(source.topic),
       }))
     : [{ arn: str(source.arn), accountId: str(source.accountId), region: str(source.region) }];
   const drafts: Draft[] = [];
@@ -51,9 +127,40 @@ function draftsOf(source: InvocationSource): Draft[] {
     const stage = str(source.stage);
     if (apiId) draft.set('apiId', new Set([apiId]));
     if (stage) draft.set('stage', new Set([stage]));
+    if (origin.topic) draft.set('topic', new Set([origin.topic]));
+    sourceFacts(source, draft);
     drafts.push(draft);
   }
   return drafts;
+}
+
+/** The draft's fields but `method`, as a key: the authorizer drafts of one API and stage. */
+function withoutMethod(draft: Draft): string {
+  return JSON.stringify(
+    FIELD_ORDER.filter((f) => f !== 'method').map((f) => [...(draft.get(f) ?? [])].sort()),
+  );
+}
+
+/**
+ * An authorizer rule names the method only when every observation of its
+ * API and stage agrees on one literal method; otherwise it allows the stage's
+ * every method.
+ */
+function agreeOnMethods(drafts: Draft[]): void {
+  const methods = new Map<string, Set<string> | null>();
+  for (const draft of drafts) {
+    if (!authorizerKinds.has([...draft.get('kind')!][0]!)) continue;
+    const key = withoutMethod(draft);
+    const method = draft.get('method');
+    const seen = methods.get(key);
+    if (!method || seen === null) methods.set(key, null);
+    else methods.set(key, new Set([...(seen ?? []), ...method]));
+  }
+  for (const draft of drafts) {
+    if (!draft.has('method')) continue;
+    const agreed = methods.get(withoutMethod(draft));
+    if (agreed?.size !== 1) draft.delete('method');
+  }
 }
 
 function toRule(draft: Draft): AllowRule {
@@ -154,8 +261,12 @@ function globArns(arns: Set<string>): Set<string> {
 
 /**
  * The smallest rule set that allows every given source: one rule per
- * kind/account/region/API/stage, merged where that is exact, with exact ARNs
- * (a prefix glob only where it stands for 3 or more ARNs). Every account is
+ * kind/account/region/API/stage and source fact (user pool, log group,
+ * distribution, Kafka brokers and topic, resource id), merged where that is
+ * exact, with exact ARNs (a prefix glob only where it stands for 3 or more
+ * ARNs). API Gateway authorizers are allowed at their API and stage (and
+ * method, when every observation agrees on one), not at the one route of
+ * their method ARN; a `*` or `{proxy+}` in it is fine. Every account is
  * named, so the rules also hold for cross-account sources. Sources with
  * values no rule could hold (forged ARNs with "*", malformed regions...) are
  * skipped. Review the result before enforcing it: it allows what was seen,
@@ -163,12 +274,19 @@ function globArns(arns: Set<string>): Set<string> {
  */
 export function suggestAllowlist(sources: readonly InvocationSource[]): AllowRule[] {
   if (!Array.isArray(sources)) throw new TypeError('suggestAllowlist: expected an array of sources');
-  const unique = new Map<string, Draft>();
+  const observed = new Map<string, Draft>();
   for (const source of sources) {
     for (const draft of draftsOf(source)) {
       const key = JSON.stringify(toRule(draft));
-      if (!unique.has(key) && isValid(draft)) unique.set(key, draft);
+      if (!observed.has(key) && isValid(draft)) observed.set(key, draft);
     }
+  }
+  const drafts = [...observed.values()];
+  agreeOnMethods(drafts);
+  const unique = new Map<string, Draft>();
+  for (const draft of drafts) {
+    const key = JSON.stringify(toRule(draft));
+    if (!unique.has(key)) unique.set(key, draft);
   }
   const rules = mergeDrafts([...unique.values()]).map((draft) => {
     const arns = draft.get('arn');
