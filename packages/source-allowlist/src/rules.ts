@@ -25,6 +25,13 @@ export interface AllowRule {
   method?: OneOrMany<string>;
   /** Path globs: `*` matches within one `/`-separated segment. */
   path?: OneOrMany<string>;
+  /**
+   * SNS only (`kind: 'sns'`): the rule matches a record only if its SNS signature verifies —
+   * SignatureVersion 1 or 2, a signing certificate from `https://sns.<region>.amazonaws.com/….pem`
+   * (or the partition's domain), a `Timestamp` within the maximum age. Otherwise the event is
+   * refused as `invalid_signature`. Tuned by the middleware's `snsSignature` option.
+   */
+  verifySignature?: boolean;
 }
 
 export interface CompiledArn {
@@ -44,6 +51,8 @@ export interface CompiledRule {
   readonly stages?: ReadonlySet<string>;
   readonly methods?: ReadonlySet<string>;
   readonly paths?: readonly CompiledGlob[];
+  /** Matches only once the SNS record's signature is verified (sns-verify.ts does that). */
+  readonly verifySignature?: boolean;
 }
 
 const RULE_FIELDS: ReadonlySet<string> = new Set([
@@ -55,6 +64,7 @@ const RULE_FIELDS: ReadonlySet<string> = new Set([
   'stage',
   'method',
   'path',
+  'verifySignature',
 ]);
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -170,7 +180,22 @@ function compileRule(rule: unknown, index: number): CompiledRule {
       return compilePathGlob(path);
     });
   }
+  const verify = compileVerifySignature(fields.verifySignature, kinds, at);
+  if (verify) compiled.verifySignature = true;
   return compiled;
+}
+
+function compileVerifySignature(value: unknown, kinds: string[], at: string): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true)
+    throw new SentinelConfigError(`${at}.verifySignature`, `expected true or false, got ${describe(value)}`);
+  if (kinds.some((kind) => kind !== 'sns')) {
+    throw new SentinelConfigError(
+      `${at}.verifySignature`,
+      'applies to kind "sns" only (only SNS signs its messages)',
+    );
+  }
+  return true;
 }
 
 /** Validates and compiles `allow`; throws `SentinelConfigError` naming the bad option. */
