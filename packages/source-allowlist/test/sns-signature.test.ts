@@ -2,6 +2,7 @@ import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { invocationState, type SecurityEvent } from '@lambda-sentinel/core';
 import { captureOutput, invoke, invokeConcurrently } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   InvocationSourceRejectedError,
@@ -715,5 +716,58 @@ describe('SNS signature verification: the default fetch over real HTTPS', () => 
       return invoke(h.handler, snsEvent(signed({ TopicArn: ALERTS }, pki.signer.key, { url })));
     });
     refusedWith(out.result!, 'certificate_unavailable', h);
+  });
+});
+
+describe('checkSnsMessage: properties', () => {
+  const SIGNED = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn'] as const;
+  const check = () => ({
+    certificates: new CertificateCache(
+      async () => pki.signer.pem,
+      4,
+      () => {},
+    ),
+    maxAgeMs: HOUR,
+    types: new Set(['Notification']),
+  });
+
+  it('accepts any genuine message, whatever its text, and whatever its unsigned fields say', async () => {
+    const c = check();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.option(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }), { nil: null }),
+        fc.constantFrom('1', '2'),
+        fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), { maxKeys: 3 }),
+        async (Message, Subject, version, attributes) => {
+          const message = signed({ TopicArn: ALERTS, Message, Subject }, pki.signer.key, {
+            version: version as '1' | '2',
+          });
+          const noise = { MessageAttributes: attributes, UnsubscribeUrl: 'https://example.com/' };
+          expect(await checkSnsMessage({ ...message, ...noise }, c)).toBeUndefined();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses any change to any signed field', async () => {
+    const c = check();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...SIGNED),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }),
+        fc.constantFrom('1', '2'),
+        async (field, suffix, version) => {
+          const message = signed({ TopicArn: ALERTS }, pki.signer.key, { version: version as '1' | '2' });
+          const changed =
+            field === 'Timestamp'
+              ? new Date(Date.parse(message.Timestamp as string) - 1 - suffix.length).toISOString()
+              : `${message[field] as string}${suffix}`;
+          expect(await checkSnsMessage({ ...message, [field]: changed }, c)).toBe('bad_signature');
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
