@@ -19,12 +19,6 @@ export interface AllowRule {
   region?: OneOrMany<string>;
   /** API Gateway REST/HTTP/WebSocket API id, or AppSync API id. */
   apiId?: OneOrMany<string>;
-  /** API Gateway stage names. */
-  stage?: OneOrMany<string>;
-  /** HTTP method, case-insensitive. */
-  method?: OneOrMany<string>;
-  /** Path globs: `*` matches within one `/`-separated segment. */
-  path?: OneOrMany<string>;
   /**
    * SNS only (`kind: 'sns'`): the rule matches a record only if its SNS signature verifies —
    * SignatureVersion 1 or 2, a signing certificate from `https://sns.<region>.amazonaws.com/….pem`
@@ -32,6 +26,12 @@ export interface AllowRule {
    * refused as `invalid_signature`. Tuned by the middleware's `snsSignature` option.
    */
   verifySignature?: boolean;
+  /** API Gateway stage names. */
+  stage?: OneOrMany<string>;
+  /** HTTP method, case-insensitive. */
+  method?: OneOrMany<string>;
+  /** Path globs: `*` matches within one `/`-separated segment. */
+  path?: OneOrMany<string>;
 }
 
 export interface CompiledArn {
@@ -44,6 +44,8 @@ export interface CompiledArn {
 export interface CompiledRule {
   readonly index: number;
   readonly kinds: ReadonlySet<string>;
+  /** Matches only once the SNS record's signature is verified (sns-verify.ts does that). */
+  readonly verifySignature?: boolean;
   readonly arns?: readonly CompiledArn[];
   readonly accountIds?: ReadonlySet<string>;
   readonly regions?: ReadonlySet<string>;
@@ -51,20 +53,18 @@ export interface CompiledRule {
   readonly stages?: ReadonlySet<string>;
   readonly methods?: ReadonlySet<string>;
   readonly paths?: readonly CompiledGlob[];
-  /** Matches only once the SNS record's signature is verified (sns-verify.ts does that). */
-  readonly verifySignature?: boolean;
 }
 
 const RULE_FIELDS: ReadonlySet<string> = new Set([
   'kind',
   'arn',
+  'verifySignature',
   'accountId',
   'region',
   'apiId',
   'stage',
   'method',
   'path',
-  'verifySignature',
 ]);
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -122,6 +122,19 @@ function compileArn(pattern: string, option: string): CompiledArn {
   return { glob: compileArnGlob(pattern), ...(literalAccount ? { literalAccount } : {}) };
 }
 
+function compileVerifySignature(value: unknown, kinds: string[], at: string): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true)
+    throw new SentinelConfigError(`${at}.verifySignature`, `expected true or false, got ${describe(value)}`);
+  if (kinds.some((kind) => kind !== 'sns')) {
+    throw new SentinelConfigError(
+      `${at}.verifySignature`,
+      'applies to kind "sns" only (only SNS signs its messages)',
+    );
+  }
+  return true;
+}
+
 function compileRule(rule: unknown, index: number): CompiledRule {
   const at = `allow[${index}]`;
   if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
@@ -152,6 +165,7 @@ function compileRule(rule: unknown, index: number): CompiledRule {
   const field = (name: string): string[] | undefined =>
     fields[name] === undefined ? undefined : listOf(fields[name], `${at}.${name}`);
 
+  if (compileVerifySignature(fields.verifySignature, kinds, at)) compiled.verifySignature = true;
   const arns = field('arn');
   if (arns) compiled.arns = arns.map((arn) => compileArn(arn, `${at}.arn`));
   const accounts = field('accountId');
@@ -180,22 +194,7 @@ function compileRule(rule: unknown, index: number): CompiledRule {
       return compilePathGlob(path);
     });
   }
-  const verify = compileVerifySignature(fields.verifySignature, kinds, at);
-  if (verify) compiled.verifySignature = true;
   return compiled;
-}
-
-function compileVerifySignature(value: unknown, kinds: string[], at: string): boolean {
-  if (value === undefined || value === false) return false;
-  if (value !== true)
-    throw new SentinelConfigError(`${at}.verifySignature`, `expected true or false, got ${describe(value)}`);
-  if (kinds.some((kind) => kind !== 'sns')) {
-    throw new SentinelConfigError(
-      `${at}.verifySignature`,
-      'applies to kind "sns" only (only SNS signs its messages)',
-    );
-  }
-  return true;
 }
 
 /** Validates and compiles `allow`; throws `SentinelConfigError` naming the bad option. */
