@@ -460,7 +460,7 @@ describe('SNS signature verification: hostile input', () => {
     }
     expect(performance.now() - started).toBeLessThan(5_000);
     // 'QUJD' is well-formed base64 of a wrong length: it reaches the check (and fails it).
-    expect(calls.length).toBeLessThanOrEqual(1);
+    expect(calls).toHaveLength(1);
     expect(h.ran).toHaveLength(0);
     expect(h.refusals.map((r) => r.signatureProblem)).toEqual([
       'malformed',
@@ -529,6 +529,23 @@ describe('SNS signature verification: rules', () => {
     const result = await invoke(h.handler, snsEvent(other));
     expect((result.error as InvocationSourceRejectedError).reason).toBe('no_matching_rule');
     expect(calls).toHaveLength(0);
+  });
+
+  it('observe mode neither verifies nor refuses (its allowed judges the rules without signatures)', async () => {
+    const { calls, fetchCertificate } = served(() => pki.signer.pem);
+    const lines: unknown[] = [];
+    const handler = middy(async () => 'ok').use(
+      sourceAllowlist({
+        mode: 'observe',
+        allow: [{ kind: 'sns', arn: ALERTS, verifySignature: true }],
+        snsSignature: { fetchCertificate },
+        logger: { info: (_message: string, line: unknown) => lines.push(line) },
+      }),
+    );
+    const { Signature, ...unsigned } = signed({ TopicArn: ALERTS }, pki.signer.key);
+    expect((await invoke(handler, snsEvent(unsigned))).result).toBe('ok');
+    expect(calls).toHaveLength(0);
+    expect(lines).toEqual([expect.objectContaining({ allowed: true })]);
   });
 
   it('does nothing extra when no rule asks for it (no fetch, no wait)', async () => {
