@@ -154,6 +154,9 @@ function rejectedSource(
  * this middleware's `onError` (no early return, so every outer `onError`
  * still logs, measures and closes the trace), authorizers throw
  * `Unauthorized`, everything else throws `InvocationSourceRejectedError`.
+ * SNS records that only a `verifySignature` rule allows are verified before
+ * the handler runs (the first certificate per URL is fetched once per
+ * process); a failure refuses them as `invalid_signature`.
  */
 export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj {
   const { allow, mode = 'enforce', onRefuse, logger, snsSignature = {} } = validateOptions(options);
