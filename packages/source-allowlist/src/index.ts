@@ -9,4 +9,7 @@ export {
 export { OBSERVED_MESSAGE, type ObservedLine, type ObservedSource } from './observe.ts';
 export { readObservedSources } from './read-observed.ts';
 export type { AllowRule } from './rules.ts';
+export type { FetchCertificate } from './sns-certificates.ts';
+export type { SnsSignatureProblem } from './sns-signature.ts';
+export { DEFAULT_MAX_MESSAGE_AGE_SECONDS, type SnsSignatureOptions } from './sns-verify.ts';
 export { suggestAllowlist } from './suggest.ts';

@@ -4,15 +4,17 @@ import type { CompiledRule } from './rules.ts';
 
 /**
  * Why an invocation was refused: `unknown_source` (the event is no known kind), `empty_batch`,
- * `oversized_batch` (more records than can be judged), `no_matching_rule`, or `cross_account`
- * (a rule matched but the source is in another account no rule names).
+ * `oversized_batch` (more records than can be judged), `no_matching_rule`, `cross_account`
+ * (a rule matched but the source is in another account no rule names), or `invalid_signature`
+ * (an SNS record only a `verifySignature` rule matched failed verification).
  */
 export type RefusalReason =
   | 'unknown_source'
   | 'empty_batch'
   | 'oversized_batch'
   | 'no_matching_rule'
-  | 'cross_account';
+  | 'cross_account'
+  | 'invalid_signature';
 
 export type Verdict =
   | { readonly allowed: true }

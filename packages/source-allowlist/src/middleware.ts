@@ -27,6 +27,13 @@ import {
 } from './observe.ts';
 import { forbiddenResponse } from './responses.ts';
 import { type AllowRule, type CompiledRule, compileRules } from './rules.ts';
+import type { SnsSignatureProblem } from './sns-signature.ts';
+import {
+  type SignatureFailure,
+  type SnsSignatureOptions,
+  SnsVerifier,
+  validateSnsSignatureOptions,
+} from './sns-verify.ts';
 
 /** Anything with an `info(message, extra)` method: a Powertools / Sentinel Logger, console, pino... */
 export interface ObserveLogger {
@@ -42,6 +49,8 @@ export interface Refusal {
   reason: RefusalReason;
   /** For a batch: the index of the first foreign record. */
   recordIndex?: number;
+  /** For `invalid_signature`: what was wrong with the SNS signature. */
+  signatureProblem?: SnsSignatureProblem;
 }
 
 /** Options of {@link sourceAllowlist}. */
@@ -54,9 +63,14 @@ export interface SourceAllowlistOptions {
   onRefuse?: (refusal: Refusal) => void;
   /** Where observe mode writes; defaults to a JSON line on stdout via `console.log`. */
   logger?: ObserveLogger;
+  /**
+   * How rules with `verifySignature: true` verify SNS signatures: the certificate fetch, the
+   * maximum message age, the certificate cache size. Observe mode does not verify.
+   */
+  snsSignature?: SnsSignatureOptions;
 }
 
-const OPTIONS: ReadonlySet<string> = new Set(['allow', 'mode', 'onRefuse', 'logger']);
+const OPTIONS: ReadonlySet<string> = new Set(['allow', 'mode', 'onRefuse', 'logger', 'snsSignature']);
 const STASH_KEY = '@lambda-sentinel/source-allowlist';
 const httpKinds: ReadonlySet<string> = new Set(HTTP_SOURCE_KINDS);
 const authorizerKinds: ReadonlySet<string> = new Set(AUTHORIZER_SOURCE_KINDS);
@@ -85,6 +99,7 @@ function validateOptions(options: unknown): SourceAllowlistOptions {
   if (logger !== undefined && (logger === null || typeof logger.info !== 'function')) {
     throw new SentinelConfigError('logger', 'expected an object with an info(message, extra) method');
   }
+  validateSnsSignatureOptions((options as SourceAllowlistOptions).snsSignature);
   return options as SourceAllowlistOptions;
 }
 
@@ -139,9 +154,12 @@ function rejectedSource(
  * this middleware's `onError` (no early return, so every outer `onError`
  * still logs, measures and closes the trace), authorizers throw
  * `Unauthorized`, everything else throws `InvocationSourceRejectedError`.
+ * SNS records that only a `verifySignature` rule allows are verified before
+ * the handler runs (the first certificate per URL is fetched once per
+ * process); a failure refuses them as `invalid_signature`.
  */
 export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj {
-  const { allow, mode = 'enforce', onRefuse, logger } = validateOptions(options);
+  const { allow, mode = 'enforce', onRefuse, logger, snsSignature = {} } = validateOptions(options);
   const rules: CompiledRule[] | undefined =
     mode === 'observe' && allow === undefined ? undefined : compileRules(allow);
   const report = reporter();
@@ -178,9 +196,42 @@ export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj 
     return { name: 'sourceAllowlist', before };
   }
 
-  const before = (request: Request): void => {
+  const verifier = SnsVerifier.create(rules!, snsSignature, (error) =>
+    report('fetching an SNS signing certificate', error),
+  );
+
+  /** Verifies the SNS records only `verifySignature` rules allow; refuses (rejects) if one fails. */
+  const verifySignatures = async (
+    request: Request,
+    source: InvocationSource,
+    pending: readonly number[],
+  ): Promise<void> => {
+    let failure: SignatureFailure | undefined;
+    try {
+      failure = await verifier!.verify(request.event, source, pending);
+    } catch (error) {
+      // Never expected (verify does not reject); fail closed all the same.
+      report('signature verification', error);
+      failure = { recordIndex: pending[0] ?? 0, origin: {}, problem: 'bad_signature' };
+    }
+    if (failure === undefined) return;
+    refuse(
+      request,
+      source,
+      {
+        allowed: false,
+        reason: 'invalid_signature',
+        origin: failure.origin,
+        recordIndex: failure.recordIndex,
+      },
+      failure.problem,
+    );
+  };
+
+  const before = (request: Request): void | Promise<void> => {
     const source = classify(request);
     let verdict: Verdict;
+    let pending: number[] = [];
     try {
       verdict = hasUnjudgedRecords(request.event, source)
         ? {
@@ -189,21 +240,41 @@ export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj 
             origin: { arn: source.arn, accountId: source.accountId, region: source.region },
           }
         : judge(rules!, source, ownAccountId(request.context));
+      if (verdict.allowed && verifier) pending = verifier.pending(source, ownAccountId(request.context));
     } catch (error) {
       // Fail closed: an allowlist that cannot decide refuses.
       report('matching', error);
       verdict = { allowed: false, reason: 'no_matching_rule', origin: {} };
     }
-    if (verdict.allowed) return;
+    if (verdict.allowed) {
+      // Only SNS records that a verifySignature rule alone allows make the invocation wait.
+      return pending.length > 0 ? verifySignatures(request, source, pending) : undefined;
+    }
+    refuse(request, source, verdict);
+  };
 
+  const refuse = (
+    request: Request,
+    source: InvocationSource,
+    verdict: Exclude<Verdict, { allowed: true }>,
+    signatureProblem?: SnsSignatureProblem,
+  ): never => {
     const rejected = rejectedSource(source, verdict);
     try {
       recordSecurityEvent(
         {
           type: 'source_rejected',
           severity: 'high',
-          message: 'Invocation refused: its source is not in the allowlist',
-          detail: { ...rejected, reason: verdict.reason, recordIndex: verdict.recordIndex },
+          message:
+            verdict.reason === 'invalid_signature'
+              ? 'Invocation refused: its SNS message signature did not verify'
+              : 'Invocation refused: its source is not in the allowlist',
+          detail: {
+            ...rejected,
+            reason: verdict.reason,
+            recordIndex: verdict.recordIndex,
+            ...(signatureProblem !== undefined ? { signatureProblem } : {}),
+          },
           recordedBy: 'source-allowlist',
         },
         request,
@@ -217,6 +288,7 @@ export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj 
           source: { ...rejected },
           reason: verdict.reason,
           ...(verdict.recordIndex !== undefined ? { recordIndex: verdict.recordIndex } : {}),
+          ...(signatureProblem !== undefined ? { signatureProblem } : {}),
         });
       } catch (error) {
         report('onRefuse', error);

@@ -19,6 +19,13 @@ export interface AllowRule {
   region?: OneOrMany<string>;
   /** API Gateway REST/HTTP/WebSocket API id, or AppSync API id. */
   apiId?: OneOrMany<string>;
+  /**
+   * SNS only (`kind: 'sns'`): the rule matches a record only if its SNS signature verifies —
+   * SignatureVersion 1 or 2, a signing certificate from `https://sns.<region>.amazonaws.com/….pem`
+   * (or the partition's domain), a `Timestamp` within the maximum age. Otherwise the event is
+   * refused as `invalid_signature`. Tuned by the middleware's `snsSignature` option.
+   */
+  verifySignature?: boolean;
   /** API Gateway stage names. */
   stage?: OneOrMany<string>;
   /** HTTP method, case-insensitive. */
@@ -55,6 +62,8 @@ export interface CompiledArn {
 export interface CompiledRule {
   readonly index: number;
   readonly kinds: ReadonlySet<string>;
+  /** Matches only once the SNS record's signature is verified (sns-verify.ts does that). */
+  readonly verifySignature?: boolean;
   readonly arns?: readonly CompiledArn[];
   readonly accountIds?: ReadonlySet<string>;
   readonly regions?: ReadonlySet<string>;
@@ -74,6 +83,7 @@ export interface CompiledRule {
 const RULE_FIELDS: ReadonlySet<string> = new Set([
   'kind',
   'arn',
+  'verifySignature',
   'accountId',
   'region',
   'apiId',
@@ -150,6 +160,19 @@ function compileArn(pattern: string, option: string): CompiledArn {
   return { glob: compileArnGlob(pattern), ...(literalAccount ? { literalAccount } : {}) };
 }
 
+function compileVerifySignature(value: unknown, kinds: string[], at: string): boolean {
+  if (value === undefined || value === false) return false;
+  if (value !== true)
+    throw new SentinelConfigError(`${at}.verifySignature`, `expected true or false, got ${describe(value)}`);
+  if (kinds.some((kind) => kind !== 'sns')) {
+    throw new SentinelConfigError(
+      `${at}.verifySignature`,
+      'applies to kind "sns" only (only SNS signs its messages)',
+    );
+  }
+  return true;
+}
+
 function compileRule(rule: unknown, index: number): CompiledRule {
   const at = `allow[${index}]`;
   if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
@@ -180,6 +203,7 @@ function compileRule(rule: unknown, index: number): CompiledRule {
   const field = (name: string): string[] | undefined =>
     fields[name] === undefined ? undefined : listOf(fields[name], `${at}.${name}`);
 
+  if (compileVerifySignature(fields.verifySignature, kinds, at)) compiled.verifySignature = true;
   const arns = field('arn');
   if (arns) compiled.arns = arns.map((arn) => compileArn(arn, `${at}.arn`));
   const accounts = field('accountId');

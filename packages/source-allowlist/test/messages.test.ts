@@ -39,7 +39,7 @@ describe('compileRules says what is wrong', () => {
     [[{ kind: 'x'.repeat(70) }], `allow[0].kind: "${'x'.repeat(60)}" is not a source kind`],
     [
       [{ kind: 'sqs', queue: 'orders' }],
-      'allow[0].queue: unknown rule field; expected one of kind, arn, accountId, region, apiId, stage, method, path, userPoolId, logGroup, distributionId, bootstrapServers, topic, resourceId',
+      'allow[0].queue: unknown rule field; expected one of kind, arn, verifySignature, accountId, region, apiId, stage, method, path, userPoolId, logGroup, distributionId, bootstrapServers, topic, resourceId',
     ],
     [
       [{ kind: 'sqs', arn: 'orders' }],
@@ -150,7 +150,10 @@ describe('sourceAllowlist options say what is wrong', () => {
   it.each<[unknown, string]>([
     [null, 'options: expected an object like { allow: [...] }'],
     [[good], 'options: expected an object like { allow: [...] }'],
-    [{ allow: good, alow: good }, 'alow: unknown option; expected one of allow, mode, onRefuse, logger'],
+    [
+      { allow: good, alow: good },
+      'alow: unknown option; expected one of allow, mode, onRefuse, logger, snsSignature',
+    ],
     [{ allow: good, mode: 'block' }, 'mode: expected "enforce" or "observe", got "block"'],
     [{ allow: good, mode: null }, 'mode: expected "enforce" or "observe", got null'],
     [{ allow: good, onRefuse: 'alert' }, 'onRefuse: expected a function'],
