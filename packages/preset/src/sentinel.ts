@@ -17,7 +17,7 @@ import {
   sdkCapture,
   type TracingChoice,
 } from '@lambda-sentinel/sdk-capture';
-import { type AllowRule, sourceAllowlist } from '@lambda-sentinel/source-allowlist';
+import { type AllowRule, type SnsSignatureOptions, sourceAllowlist } from '@lambda-sentinel/source-allowlist';
 import { traceAnnotations } from '@lambda-sentinel/trace-annotations';
 import type { MiddlewareObj } from '@middy/core';
 
@@ -31,6 +31,11 @@ export interface SentinelOptions {
   allow?: readonly AllowRule[];
   /** `enforce` (default) refuses other sources; `observe` logs each distinct source once and refuses nothing. */
   mode?: 'enforce' | 'observe';
+  /**
+   * How `allow` rules with `verifySignature: true` check SNS signatures (certificate fetch, maximum
+   * message age, certificate cache size); passed to `sourceAllowlist` as is. Defaults apply without it.
+   */
+  snsSignature?: SnsSignatureOptions;
   /** Log the (redacted) event at the start of each invocation. */
   logEvent?: boolean;
   /** Log the (redacted) response. */
@@ -101,6 +106,7 @@ const KNOWN = new Set([
   'serviceName',
   'allow',
   'mode',
+  'snsSignature',
   'logEvent',
   'logResponse',
   'redact',
@@ -211,6 +217,7 @@ function assemble(options: Omit<SentinelOptions, 'guard'> & { guard?: unknown },
   const allowlist = sourceAllowlist({
     mode,
     ...(options.allow ? { allow: options.allow } : {}),
+    ...(options.snsSignature ? { snsSignature: options.snsSignature } : {}),
     logger,
   });
   // Last, once every other option has been accepted: a sentinel() call that

@@ -210,6 +210,29 @@ describe('sentinel() options reach their middlewares', () => {
     expect(logs.some((l) => JSON.stringify(l).includes('budget_exceeded'))).toBe(true);
   });
 
+  it('snsSignature: the certificate fetch given to sentinel() is the one verifySignature rules use', async () => {
+    const topicArn = 'arn:aws:sns:us-east-1:123456789012:alerts';
+    const event = fixtures.sns({ topicArn });
+    const sns = event.Records[0]!.Sns;
+    // Fresh and well-formed, so the verifier gets as far as the certificate, but signed by nobody.
+    sns.Timestamp = new Date().toISOString();
+    sns.Signature = Buffer.alloc(256, 7).toString('base64');
+    const fetched: string[] = [];
+    const { handler, ran } = stack({
+      allow: [{ kind: 'sns', arn: topicArn, verifySignature: true }],
+      snsSignature: {
+        fetchCertificate: async (url: string) => {
+          fetched.push(url);
+          return 'not a certificate';
+        },
+      },
+    });
+    const { logs } = await captureOutput(() => invoke(handler, event, opts()).catch(() => undefined));
+    expect(fetched).toEqual([sns.SigningCertUrl]);
+    expect(ran()).toBe(0);
+    expect(JSON.stringify(logs)).toContain('invalid_signature');
+  });
+
   it('clients: the AWS SDK calls are traced', async () => {
     const dynalite = await startDynalite();
     try {
