@@ -148,8 +148,43 @@ function automatonFor(keywordLists: readonly (readonly string[])[]): Automaton {
   return automaton;
 }
 
+/**
+ * For strings shorter than SHORT_STRING: the ASCII characters one of which any detector's match in
+ * such a string contains (1 in the table), or undefined when some detector needs none (phone
+ * numbers), so short strings cannot be ruled out by their characters.
+ */
+export function shortStringGate(detectors: readonly Detector[]): Uint8Array | undefined {
+  const gate = new Uint8Array(128);
+  for (const detector of detectors) {
+    if (detector.short === undefined) continue;
+    if (detector.short === '') return undefined;
+    for (let i = 0; i < detector.short.length; i++) gate[detector.short.charCodeAt(i)] = 1;
+  }
+  return gate;
+}
+
+/**
+ * Does `s` hold a character of `gate`, or any non-ASCII unit? A look-alike (a full-width colon)
+ * may be read as its ASCII form downstream, so non-ASCII never rules a string out.
+ */
+export function hasAny(s: string, gate: Uint8Array): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || gate[c] === 1) return true;
+  }
+  return false;
+}
+
+export interface PrefilterOptions {
+  /** Rule out short strings by their characters (see SHORT_STRING). Off only to test that it changes nothing. */
+  readonly shortcuts: boolean;
+}
+
 /** Compile the prefilter for these detectors (order kept in the answers). */
-export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
+export function compilePrefilter(
+  detectors: readonly Detector[],
+  options: PrefilterOptions = { shortcuts: true },
+): Prefilter {
   const { delta, outputOf, outputLists } = automatonFor(detectors.map((d) => d.keywords));
   const featureDetectors = detectors.flatMap((d, index) => (d.features !== 0 ? [index] : []));
   const anyFeature = detectors.reduce((all, d) => all | d.features, 0);
@@ -172,14 +207,11 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
   // Strings shorter than SHORT_STRING (ids, enums, words: most values) skip the scan unless they
   // hold a character some short-capable detector needs; a detector with no such character (phone
   // numbers) turns the shortcut off.
-  const shortChars = detectors.flatMap((d) => (d.short === undefined ? [] : [d.short]));
-  const shortGate = shortChars.includes('')
-    ? undefined
-    : new RegExp(`[${[...new Set(shortChars.join(''))].map((c) => `\\${c}`).join('')}]`);
+  const shortGate = options.shortcuts ? shortStringGate(detectors) : undefined;
 
   return {
     candidates(s) {
-      if (s.length < SHORT_STRING && (shortGate === undefined ? false : !shortGate.test(s))) return NONE;
+      if (s.length < SHORT_STRING && shortGate !== undefined && !hasAny(s, shortGate)) return NONE;
       let state = 0;
       let digits = 0;
       let run = 0; // token characters in a row

@@ -6,7 +6,7 @@
  * happened in, never its siblings.
  */
 import type { BenignCache } from './benign-cache.ts';
-import { CENSOR, type Detector, GROUP_AT } from './detector.ts';
+import { CENSOR, type Detector, GROUP_AT, SHORT_STRING } from './detector.ts';
 import {
   decodeBase64Record,
   decodeBase64Text,
@@ -19,7 +19,7 @@ import { KEY_NAME, KEY_SECRET, KEY_SSN, type KeyKind, type KeyMatcher } from './
 import { keepInText } from './pair-parser.ts';
 import { MATCHED, NO_STATES, type PathMatcher, type PathStates } from './paths.ts';
 import type { PiiReplacer } from './pii-detectors.ts';
-import type { Prefilter } from './prefilter.ts';
+import { hasAny, type Prefilter } from './prefilter.ts';
 
 /** What a property name means, worked out once per distinct name. */
 export interface KeyInfo {
@@ -45,6 +45,12 @@ export interface Compiled {
   readonly parseEncoded: boolean;
   /** Strings that came out unchanged before (per redactor). */
   readonly benign: BenignCache;
+  /**
+   * Characters that may make a string shorter than SHORT_STRING change (detectors' `short`
+   * characters, form separators); undefined when short strings cannot be ruled out (see
+   * Walk.string).
+   */
+  readonly shortGate: Uint8Array | undefined;
   readonly maxDepth: number;
   readonly maxStringLength: number;
   readonly maxNodes: number;
@@ -139,6 +145,21 @@ export class Walk {
 
   string(s: string, depth: number, states: PathStates): string {
     const config = this.config;
+    // Most values are short (ids, enums, words, numbers as text). One that no detector can match
+    // (none of their short characters), that no decoder takes (no JSON start, no form) and that
+    // fits the length limit comes out as it is: skip the whole pipeline. Equivalence with the
+    // full pipeline is a property test (shortcuts.test.ts).
+    const shortGate = config.shortGate;
+    if (shortGate !== undefined && s.length < SHORT_STRING && s.length <= config.maxStringLength) {
+      const first = s.charCodeAt(0);
+      if (
+        !(config.parseEncoded && (first === 123 || first === 91 || first === 34 || first <= 32)) &&
+        !hasAny(s, shortGate)
+      ) {
+        this.size += s.length;
+        return s;
+      }
+    }
     // A value seen unchanged before (path rules aside, which depend on where it is) needs no work.
     const cacheable = states === NO_STATES;
     if (cacheable && config.benign.has(s, depth)) {
