@@ -55,7 +55,7 @@ function classOf(ch: string): number {
 export interface Prefilter {
   /**
    * The detectors that may match `s`, in detector order; an empty array (the
-   * same one each time) when none may. The result is only valid until the next call.
+   * same one each time) when none may. Shared lists: never to be modified.
    */
   candidates(s: string): readonly Detector[];
 }
@@ -189,9 +189,12 @@ export function compilePrefilter(
   const featureDetectors = detectors.flatMap((d, index) => (d.features !== 0 ? [index] : []));
   const anyFeature = detectors.reduce((all, d) => all | d.features, 0);
   // Reused between calls (the redactor is synchronous): detectors hit so far, and their indices.
+  // Counted, not pushed and truncated: shrinking an array's length is a runtime call in V8.
   const seen = new Uint8Array(detectors.length);
-  const hits: number[] = [];
-  const found: Detector[] = [];
+  const hits = new Int32Array(detectors.length);
+  let hitCount = 0;
+  // The most frequent answer, one detector (an address, a pair), as a shared one-element list.
+  const singles: readonly (readonly Detector[])[] = detectors.map((detector) => [detector]);
 
   const record = (output: number): void => {
     const list = outputLists[output - 1]!;
@@ -199,7 +202,7 @@ export function compilePrefilter(
       const index = list[j]!;
       if (seen[index] === 0) {
         seen[index] = 1;
-        hits.push(index);
+        hits[hitCount++] = index;
       }
     }
   };
@@ -252,28 +255,35 @@ export function compilePrefilter(
       if (run >= 40) features |= FEATURE_RUN_40;
       if (digits >= 8) features |= FEATURE_DIGITS_8;
       features &= anyFeature;
-      if (hits.length === 0 && features === 0) return NONE;
+      if (hitCount === 0 && features === 0) return NONE;
       if (features !== 0) {
         for (const index of featureDetectors) {
           if (seen[index] === 0 && (detectors[index]!.features & features) !== 0) {
             seen[index] = 1;
-            hits.push(index);
+            hits[hitCount++] = index;
           }
         }
       }
+      if (hitCount === 1) {
+        const index = hits[0]!;
+        seen[index] = 0;
+        hitCount = 0;
+        return singles[index]!;
+      }
       // Detector order matters (structures before pairs): a few indices, insertion-sorted.
-      for (let i = 1; i < hits.length; i++) {
+      for (let i = 1; i < hitCount; i++) {
         const index = hits[i]!;
         let j = i - 1;
         for (; j >= 0 && hits[j]! > index; j--) hits[j + 1] = hits[j]!;
         hits[j + 1] = index;
       }
-      found.length = 0;
-      for (const index of hits) {
+      const found = new Array<Detector>(hitCount);
+      for (let i = 0; i < hitCount; i++) {
+        const index = hits[i]!;
         seen[index] = 0;
-        found.push(detectors[index]!);
+        found[i] = detectors[index]!;
       }
-      hits.length = 0;
+      hitCount = 0;
       return found;
     },
   };
