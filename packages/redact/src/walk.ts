@@ -196,7 +196,6 @@ export class Walk {
     const candidates = prefilter.candidates(s);
     let out = s;
     let grouped: Detector | undefined; // a group already run for this string
-    // The candidates array is reused by the next call: detectors never call back into the walk.
     for (let i = 0; i < candidates.length; i++) {
       const detector: Detector = candidates[i]!;
       const group = detector.group;
@@ -349,7 +348,7 @@ export class Walk {
   private plain(value: Record<string, unknown>, depth: number, states: PathStates): unknown {
     let out: Record<string, unknown>;
     try {
-      out = { ...value };
+      out = copyPlain(value, Object.keys(value));
     } catch {
       // A throwing getter: copy key by key, so only that key is marked.
       return this.properties(value, Object.keys(value), {}, depth, states);
@@ -591,6 +590,51 @@ export class Walk {
       this.entry(out, typeof key === 'string' ? key : String(key), child, depth, states);
     }
     return out;
+  }
+}
+
+/**
+ * `{ ...value }`, at one of 16 identical spread sites picked by a cheap hint of the object's shape
+ * (its key count and first key). V8 caches a spread per site and shape; one site that sees every
+ * shape of an event (headers, requestContext, body items, ...) goes megamorphic and takes a generic
+ * path about four times slower. The hint only picks the site: what is copied is the spread's own
+ * reading of `value`, and the walker reads the keys from the copy.
+ */
+function copyPlain(value: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const hint = keys.length * 7 + (keys.length > 0 ? keys[0]!.charCodeAt(0) : 0);
+  switch (hint & 15) {
+    case 0:
+      return { ...value };
+    case 1:
+      return { ...value };
+    case 2:
+      return { ...value };
+    case 3:
+      return { ...value };
+    case 4:
+      return { ...value };
+    case 5:
+      return { ...value };
+    case 6:
+      return { ...value };
+    case 7:
+      return { ...value };
+    case 8:
+      return { ...value };
+    case 9:
+      return { ...value };
+    case 10:
+      return { ...value };
+    case 11:
+      return { ...value };
+    case 12:
+      return { ...value };
+    case 13:
+      return { ...value };
+    case 14:
+      return { ...value };
+    default:
+      return { ...value };
   }
 }
 
