@@ -354,6 +354,9 @@ export class Walk {
       return this.properties(value, Object.keys(value), {}, depth, states);
     }
     const keys = Object.keys(out);
+    // The copy holds data properties only (the spread read any getter once), so its values come
+    // in one builtin call, in the keys' order, instead of a generic keyed load per key.
+    const values = Object.values(out);
     const config = this.config;
     let renamed = false;
     for (let i = 0; i < keys.length; i++) {
@@ -365,7 +368,7 @@ export class Walk {
         return renamed ? this.properties(cut, Object.keys(cut), {}, depth, NO_STATES) : cut;
       }
       const key = keys[i]!;
-      const child = out[key];
+      const child = values[i];
       if (key === 'toJSON' && typeof child === 'function') return this.viaToJSON(value, depth, states);
       const info = config.keyInfo(key);
       const next = states === NO_STATES ? NO_STATES : config.paths!.step(states, key);
