@@ -1,10 +1,13 @@
-// `node bench/redact-ratios.ts [case…] [--rounds N] [--clock wall|cpu]`: the redact suite's ratios measured
+// `node bench/redact-ratios.ts [case…] [--rounds N] [--ms M]`: the redact suite's ratios measured
 // INTERLEAVED, for a shared, noisy machine. Each round times the two cases of a pair back to back
-// (same iteration count, order alternating between rounds); the figure is the median of the
-// per-round ratios with its quartiles. Load that changes between rounds moves both halves of a
-// round alike, so the ratio stays within a few percent where a sequential run moves by ±20 %.
+// (same iteration count, about M ms each, order alternating between rounds); the figure is the
+// median of the per-round ratios with its quartiles, plus the ratio of each side's fastest round.
+// Rounds are short (2 ms by default, 200 of them) so that most run without being preempted: a
+// round another process interrupts is an outlier the median ignores, where a sequential run of
+// each case moves by ±20 % with the load.
 // Cases: 2kb (the bench event, repeated), fresh (2 KB events as Lambda delivers them: fresh JSON,
-// unique ids), 64kb (the payload), crafted (worst crafted body vs benign at 8/64/256 KB).
+// unique ids), 64kb (the payload), crafted (worst crafted body vs benign at 8/64/256 KB;
+// crafted-all prints every crafted input).
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRedactor } from '@lambda-sentinel/redact';
@@ -22,9 +25,8 @@ import {
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    rounds: { type: 'string', default: '20' },
-    ms: { type: 'string', default: '15' },
-    clock: { type: 'string', default: 'wall' },
+    rounds: { type: 'string', default: '200' },
+    ms: { type: 'string', default: '2' },
   },
 });
 const rounds = Number(values.rounds);
@@ -32,17 +34,7 @@ const halfMs = Number(values.ms);
 const wanted = new Set(positionals.length > 0 ? positionals : ['2kb', 'fresh', '64kb', 'crafted']);
 
 let sink = 0;
-const CHUNKS = 8;
-// --clock wall: elapsed time. --clock cpu: this thread's CPU time (process.threadCpuUsage), which
-// leaves out the time other processes hold the core: steadier on a loaded machine.
-const clock = values.clock === 'cpu' ? 'cpu' : 'wall';
-const now =
-  clock === 'cpu'
-    ? () => {
-        const { user, system } = process.threadCpuUsage();
-        return (user + system) / 1000;
-      }
-    : () => performance.now();
+const now = () => performance.now();
 
 /** Iterations of `fn(i)` that take about `halfMs`. */
 function calibrate(fn: (i: number) => void): number {
@@ -82,37 +74,27 @@ function ratio(
   const ratios: number[] = [];
   const floors: number[] = [];
   const subjects: number[] = [];
-  // The fastest slice of each side: what the code costs when nothing else interferes.
+  // The fastest half of each side: what the code costs when nothing else interferes.
   let minA = Number.POSITIVE_INFINITY;
   let minB = Number.POSITIVE_INFINITY;
   for (let r = 0; r < rounds; r++) {
     prepare?.(n);
-    // The halves alternate in CHUNKS short slices each, so a pause (GC, another process) lands
-    // on both about equally; the order within a slice alternates too.
-    let a = 0;
-    let b = 0;
-    const slice = Math.max(1, Math.ceil(n / CHUNKS));
-    for (let c = 0; c < n; c += slice) {
-      const end = Math.min(n, c + slice);
-      const time = (fn: (i: number) => void) => {
-        const start = now();
-        for (let i = c; i < end; i++) fn(i);
-        return now() - start;
-      };
-      let ta: number;
-      let tb: number;
-      if ((r + c / slice) % 2 === 0) {
-        ta = time(floor);
-        tb = time(subject);
-      } else {
-        tb = time(subject);
-        ta = time(floor);
-      }
-      a += ta;
-      b += tb;
-      minA = Math.min(minA, ta / (end - c));
-      minB = Math.min(minB, tb / (end - c));
+    const time = (fn: (i: number) => void) => {
+      const start = now();
+      for (let i = 0; i < n; i++) fn(i);
+      return now() - start;
+    };
+    let a: number;
+    let b: number;
+    if (r % 2 === 0) {
+      a = time(floor);
+      b = time(subject);
+    } else {
+      b = time(subject);
+      a = time(floor);
     }
+    minA = Math.min(minA, a);
+    minB = Math.min(minB, b);
     ratios.push(b / a);
     floors.push((a * 1000) / n);
     subjects.push((b * 1000) / n);
@@ -137,11 +119,11 @@ const load = () =>
     .join(' ');
 const report = (label: string, r: ReturnType<typeof ratio>) =>
   console.log(
-    `${label.padEnd(40)} ${fmt(r.median)}x (q ${fmt(r.q1)}-${fmt(r.q3)}; fastest slices ${fmt(r.best)}x)  ` +
+    `${label.padEnd(40)} ${fmt(r.median)}x (q ${fmt(r.q1)}-${fmt(r.q3)}; fastest halves ${fmt(r.best)}x)  ` +
       `${r.subjectUs.toFixed(1)} vs ${r.floorUs.toFixed(1)} us  load ${load()}`,
   );
 
-console.log(`interleaved, ${clock} clock, ${rounds} rounds, ~${halfMs} ms per half; load at start ${load()}`);
+console.log(`interleaved, ${rounds} rounds, ~${halfMs} ms per half; load at start ${load()}`);
 if (wanted.has('2kb')) {
   const full = createRedactor({ paths: eventPaths });
   report(
