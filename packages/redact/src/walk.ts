@@ -105,8 +105,12 @@ export class Walk {
   changes = 0;
   private nodes = 0;
   private size = 0;
-  /** Objects on the current path (at most maxDepth deep): a small array beats a Set here. */
+  /**
+   * Objects on the current path (at most maxDepth deep), the first `onPath` entries: a small
+   * array beats a Set here, and a counter beats push/pop (entries past it are stale, never read).
+   */
   private readonly ancestors: object[] = [];
+  private onPath = 0;
   private readonly config: Compiled;
   private readonly hit = (family?: string): void => this.count(family ?? this.family);
   /** The family of the detector running now (its hits are counted under it). */
@@ -294,11 +298,15 @@ export class Walk {
       return `[Truncated: depth limit ${this.config.maxDepth}]`;
     }
     const ancestors = this.ancestors;
-    if (ancestors.includes(value)) {
-      this.changes++;
-      return CIRCULAR;
+    const onPath = this.onPath;
+    for (let i = 0; i < onPath; i++) {
+      if (ancestors[i] === value) {
+        this.changes++;
+        return CIRCULAR;
+      }
     }
-    ancestors.push(value);
+    ancestors[onPath] = value;
+    this.onPath = onPath + 1;
     try {
       if (Array.isArray(value)) return this.array(value, depth, states);
       // Fast path for the common case, plain objects (JSON-parsed events, literals). An own
@@ -329,7 +337,7 @@ export class Walk {
       this.changes++;
       return UNREADABLE;
     } finally {
-      ancestors.pop();
+      this.onPath = onPath;
     }
   }
 
