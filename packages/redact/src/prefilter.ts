@@ -22,6 +22,7 @@ import { foldedUnits } from './fold.ts';
 // token characters, so "is a digit" and "is a token character" are ranges.
 const TOKEN_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz_-+/';
 const DIGIT_MAX = 10;
+const LETTER_MAX = 36;
 const TOKEN_MAX = TOKEN_CHARS.length;
 const PUNCTUATION = '.:=@%$~ #?&;,!*()[]{}<>|"\'\\`^\t\n\r';
 const DOT = TOKEN_MAX + 1;
@@ -63,7 +64,11 @@ export interface Prefilter {
 const NONE: readonly Detector[] = [];
 
 interface Automaton {
-  /** Transitions, states pre-multiplied by CLASS_COUNT so a step is one add and one load. */
+  /**
+   * Transitions, states pre-multiplied by CLASS_COUNT so a step is one add and one load; negated
+   * when a keyword ends at the target state, so the scan needs no second load per character to
+   * know whether to look at `outputOf`.
+   */
   readonly delta: Int32Array;
   /** Per (pre-multiplied) state: 1 + the index in `outputLists`, or 0 when no keyword ends there. */
   readonly outputOf: Int32Array;
@@ -134,6 +139,7 @@ function buildAutomaton(keywordLists: readonly (readonly string[])[]): Automaton
     outputLists.push(outputs[state]!);
     outputOf[state * CLASS_COUNT] = outputLists.length;
   }
+  for (let i = 0; i < delta.length; i++) if (outputOf[delta[i]!] !== 0) delta[i] = -delta[i]!;
   return { delta, outputOf, outputLists };
 }
 
@@ -227,8 +233,18 @@ export function compilePrefilter(
         const c = s.charCodeAt(i);
         const k = CLASS_OF[c]!;
         state = delta[state + k]!;
-        const output = outputOf[state]!;
-        if (output !== 0) record(output);
+        if (state < 0) {
+          state = -state;
+          record(outputOf[state]!);
+        }
+        // Letters first: most characters are, and a letter only extends the token run, ends a
+        // digit run (cards) and counts capitals (IBAN country codes; ASCII capitals are 65–90).
+        if (k > DIGIT_MAX && k <= LETTER_MAX) {
+          run++;
+          cardRun = 0;
+          caps = c <= 90 ? (caps > 0 ? caps + 1 : 1) : 0;
+          continue;
+        }
         if (k !== 0 && k <= DIGIT_MAX) {
           run++;
           digits++;
