@@ -380,6 +380,13 @@ export class Walk {
       if (key === 'toJSON' && typeof child === 'function') return this.viaToJSON(value, depth, states);
       const info = config.keyInfo(key);
       const next = states === NO_STATES ? NO_STATES : config.paths!.step(states, key);
+      if (info === PLAIN_KEY && next !== MATCHED && typeof child === 'object' && child !== null) {
+        // A nested object or array under a harmless name: no key rule or path match applies to it
+        // as a whole, so straight to the copy (skipping child/isolated/value, which would decide
+        // the same in three more calls).
+        setKey(out, key, this.isolatedObject(child, depth + 1, next));
+        continue;
+      }
       if (info === PLAIN_KEY && next === NO_STATES) {
         // The common case inline: a harmless name, no path to follow.
         if (typeof child === 'string') {
@@ -433,9 +440,23 @@ export class Walk {
         }
         if (next === MATCHED) next = NO_STATES;
       }
-      out[i] = this.isolated(item, depth, next);
+      out[i] =
+        typeof item === 'object' && item !== null
+          ? this.isolatedObject(item, depth + 1, next)
+          : this.isolated(item, depth, next);
     }
     return out;
+  }
+
+  /** An object child (what `isolated` would do for one, in one call). */
+  private isolatedObject(child: object, depth: number, states: PathStates): unknown {
+    this.nodes++;
+    try {
+      return this.object(child, depth, states);
+    } catch {
+      this.changes++;
+      return UNREADABLE;
+    }
   }
 
   /** A string child, isolated like any other. */
