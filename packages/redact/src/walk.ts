@@ -116,8 +116,14 @@ export class Walk {
   /** The family of the detector running now (its hits are counted under it). */
   private family = '';
 
+  /** The limits, copied from the config: checked for every key and item. */
+  private readonly maxNodes: number;
+  private readonly maxTotalSize: number;
+
   constructor(config: Compiled) {
     this.config = config;
+    this.maxNodes = config.maxNodes;
+    this.maxTotalSize = config.maxTotalSize;
   }
 
   count(family: string): void {
@@ -126,7 +132,7 @@ export class Walk {
   }
 
   private exhausted(): boolean {
-    return this.nodes >= this.config.maxNodes || this.size >= this.config.maxTotalSize;
+    return this.nodes >= this.maxNodes || this.size >= this.maxTotalSize;
   }
 
   value(value: unknown, depth: number, states: PathStates): unknown {
