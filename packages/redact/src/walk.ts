@@ -141,7 +141,7 @@ export class Walk {
       case 'string':
         return this.string(value, depth, states);
       case 'object':
-        return value === null ? null : this.object(value, depth, states);
+        return value === null ? null : this.object(value, depth, states, depth);
       case 'bigint':
         return value.toString();
       case 'symbol':
@@ -294,7 +294,8 @@ export class Walk {
     return censor;
   }
 
-  private object(value: object, depth: number, states: PathStates): unknown {
+  /** `site` picks the copy site of a plain object (see copyPlain): the same for alike objects. */
+  private object(value: object, depth: number, states: PathStates, site: number): unknown {
     if (this.exhausted()) {
       this.changes++;
       return '[Truncated: size limit]';
@@ -314,13 +315,13 @@ export class Walk {
     ancestors[onPath] = value;
     this.onPath = onPath + 1;
     try {
-      if (Array.isArray(value)) return this.array(value, depth, states);
+      if (Array.isArray(value)) return this.array(value, depth, states, site);
       // Fast path for the common case, plain objects (JSON-parsed events, literals). An own
       // `toJSON` shows up among the keys and is honoured there (a lookup here would be a
       // prototype-chain miss on every object).
       const proto = Object.getPrototypeOf(value);
       if (proto === Object.prototype || proto === null) {
-        return this.plain(value as Record<string, unknown>, depth, states);
+        return this.plain(value as Record<string, unknown>, depth, states, site);
       }
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
       if (ArrayBuffer.isView(value)) {
@@ -330,7 +331,7 @@ export class Walk {
       if (value instanceof ArrayBuffer) return `[ArrayBuffer ${value.byteLength} bytes]`;
       if (value instanceof Error) return this.error(value, depth, states);
       if (value instanceof Map) return this.map(value, depth, states);
-      if (value instanceof Set) return this.array([...value], depth, states);
+      if (value instanceof Set) return this.array([...value], depth, states, site);
       if (value instanceof RegExp) return String(value);
       if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet) {
         return `[${value.constructor.name}]`;
@@ -359,10 +360,10 @@ export class Walk {
    * additions), then only the values that change are written. The copy is what is checked
    * and returned, so a getter is read once. Renamed keys or a size limit rebuild it in order.
    */
-  private plain(value: Record<string, unknown>, depth: number, states: PathStates): unknown {
+  private plain(value: Record<string, unknown>, depth: number, states: PathStates, site: number): unknown {
     let out: Record<string, unknown>;
     try {
-      out = copyPlain(value, Object.keys(value));
+      out = copyPlain(value, site);
     } catch {
       // A throwing getter: copy key by key, so only that key is marked.
       return this.properties(value, Object.keys(value), {}, depth, states);
@@ -390,7 +391,9 @@ export class Walk {
         // A nested object or array under a harmless name: no key rule or path match applies to it
         // as a whole, so straight to the copy (skipping child/isolated/value, which would decide
         // the same in three more calls).
-        setKey(out, key, this.isolatedObject(child, depth + 1, next));
+        // Objects under one name are usually alike (every `customer`, every `headers`): the name
+        // picks their copy site.
+        setKey(out, key, this.isolatedObject(child, depth + 1, next, key.length * 7 + key.charCodeAt(0)));
         continue;
       }
       if (info === PLAIN_KEY && next === NO_STATES) {
@@ -425,7 +428,7 @@ export class Walk {
     return rebuilt;
   }
 
-  private array(items: readonly unknown[], depth: number, states: PathStates): unknown[] {
+  private array(items: readonly unknown[], depth: number, states: PathStates, site: number): unknown[] {
     const paths = this.config.paths;
     const out: unknown[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
@@ -448,17 +451,17 @@ export class Walk {
       }
       out[i] =
         typeof item === 'object' && item !== null
-          ? this.isolatedObject(item, depth + 1, next)
+          ? this.isolatedObject(item, depth + 1, next, site + 1)
           : this.isolated(item, depth, next);
     }
     return out;
   }
 
   /** An object child (what `isolated` would do for one, in one call). */
-  private isolatedObject(child: object, depth: number, states: PathStates): unknown {
+  private isolatedObject(child: object, depth: number, states: PathStates, site: number): unknown {
     this.nodes++;
     try {
-      return this.object(child, depth, states);
+      return this.object(child, depth, states, site);
     } catch {
       this.changes++;
       return UNREADABLE;
@@ -632,15 +635,14 @@ export class Walk {
 }
 
 /**
- * `{ ...value }`, at one of 16 identical spread sites picked by a cheap hint of the object's shape
- * (its key count and first key). V8 caches a spread per site and shape; one site that sees every
+ * `{ ...value }`, at one of 16 identical spread sites picked by `site` (from the name the object
+ * is found under, or its depth). V8 caches a spread per site and shape; one site that sees every
  * shape of an event (headers, requestContext, body items, ...) goes megamorphic and takes a generic
- * path about four times slower. The hint only picks the site: what is copied is the spread's own
+ * path about four times slower. The site only affects speed: what is copied is the spread's own
  * reading of `value`, and the walker reads the keys from the copy.
  */
-function copyPlain(value: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const hint = keys.length * 7 + (keys.length > 0 ? keys[0]!.charCodeAt(0) : 0);
-  switch (hint & 15) {
+function copyPlain(value: Record<string, unknown>, site: number): Record<string, unknown> {
+  switch (site & 15) {
     case 0:
       return { ...value };
     case 1:
