@@ -1,4 +1,4 @@
-// `node bench/redact-ratios.ts [case…] [--rounds N] [--ms M]`: the redact suite's ratios measured
+// `node bench/redact-ratios.ts [case…] [--rounds N] [--ms M] [--redact DIR]`: the redact suite's ratios measured
 // INTERLEAVED, for a shared, noisy machine. Each round times the two cases of a pair back to back
 // (same iteration count, about M ms each, order alternating between rounds); the figure is the
 // median of the per-round ratios with its quartiles, plus the ratio of each side's fastest round.
@@ -7,10 +7,13 @@
 // each case moves by ±20 % with the load.
 // Cases: 2kb (the bench event, repeated), fresh (2 KB events as Lambda delivers them: fresh JSON,
 // unique ids), 64kb (the payload), crafted (worst crafted body vs benign at 8/64/256 KB;
-// crafted-all prints every crafted input).
+// crafted-all prints every crafted input). --redact DIR measures another copy of the package's
+// src (say an older commit's, `git archive <commit> packages/redact/src`) for before/after figures.
 import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createRedactor } from '@lambda-sentinel/redact';
+import { createRedactor as installed } from '@lambda-sentinel/redact';
 import {
   benignText,
   crafted,
@@ -27,8 +30,18 @@ const { positionals, values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '200' },
     ms: { type: 'string', default: '2' },
+    // Another copy of packages/redact/src (an older commit's, for before/after figures).
+    redact: { type: 'string' },
   },
 });
+const createRedactor: typeof installed =
+  values.redact === undefined
+    ? installed
+    : (
+        (await import(pathToFileURL(resolve(values.redact, 'index.ts')).href)) as {
+          createRedactor: typeof installed;
+        }
+      ).createRedactor;
 const rounds = Number(values.rounds);
 const halfMs = Number(values.ms);
 const wanted = new Set(positionals.length > 0 ? positionals : ['2kb', 'fresh', '64kb', 'crafted']);
@@ -123,7 +136,9 @@ const report = (label: string, r: ReturnType<typeof ratio>) =>
       `${r.subjectUs.toFixed(1)} vs ${r.floorUs.toFixed(1)} us  load ${load()}`,
   );
 
-console.log(`interleaved, ${rounds} rounds, ~${halfMs} ms per half; load at start ${load()}`);
+console.log(
+  `${values.redact ?? 'packages/redact'}: interleaved, ${rounds} rounds, ~${halfMs} ms per half; load at start ${load()}`,
+);
 if (wanted.has('2kb')) {
   const full = createRedactor({ paths: eventPaths });
   report(
