@@ -7,7 +7,15 @@ import { compilePaths, NO_STATES } from './paths.ts';
 import { piiDetectors, piiReplacer } from './pii-detectors.ts';
 import { compilePrefilter, type Prefilter, shortStringGate } from './prefilter.ts';
 import { secretDetectors } from './secret-detectors.ts';
-import { type Compiled, type KeyInfo, PLAIN_KEY, UNREADABLE, Walk } from './walk.ts';
+import {
+  type Compiled,
+  GATE_ANYWHERE,
+  GATE_FIRST,
+  type KeyInfo,
+  PLAIN_KEY,
+  UNREADABLE,
+  Walk,
+} from './walk.ts';
 
 /** What {@link Redactor.withCounts} returns. */
 export interface RedactionResult {
@@ -56,15 +64,20 @@ function keyInfoCache(keyKind: KeyMatcher, prefilter: Prefilter | undefined) {
 }
 
 /**
- * The walk's gate for short strings: the detectors' short characters, plus `=` and `&` when forms
- * are decoded (a form needs both). Undefined when some detector can match a short string of any
+ * The walk's gate for short strings (see settledShort in walk.ts): the detectors' short characters
+ * anywhere, plus, when encoded payloads are decoded, `=` and `&` anywhere (a form needs both) and
+ * a JSON start or whitespace first. Undefined when some detector can match a short string of any
  * characters (phone numbers).
  */
 function shortGateFor(detectors: readonly Detector[], parseEncoded: boolean): Uint8Array | undefined {
   const gate = shortStringGate(detectors);
-  if (gate !== undefined && parseEncoded) {
-    gate['='.charCodeAt(0)] = 1;
-    gate['&'.charCodeAt(0)] = 1;
+  if (gate === undefined) return undefined;
+  for (let c = 0; c < gate.length; c++) if (gate[c] !== 0) gate[c] = GATE_ANYWHERE;
+  if (parseEncoded) {
+    gate['='.charCodeAt(0)] = GATE_ANYWHERE;
+    gate['&'.charCodeAt(0)] = GATE_ANYWHERE;
+    for (const c of '{["') gate[c.charCodeAt(0)]! |= GATE_FIRST;
+    for (let c = 0; c <= 32; c++) gate[c]! |= GATE_FIRST;
   }
   return gate;
 }

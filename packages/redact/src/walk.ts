@@ -19,7 +19,7 @@ import { KEY_NAME, KEY_SECRET, KEY_SSN, type KeyKind, type KeyMatcher } from './
 import { keepInText } from './pair-parser.ts';
 import { MATCHED, NO_STATES, type PathMatcher, type PathStates } from './paths.ts';
 import type { PiiReplacer } from './pii-detectors.ts';
-import { hasAny, type Prefilter } from './prefilter.ts';
+import type { Prefilter } from './prefilter.ts';
 
 /** What a property name means, worked out once per distinct name. */
 export interface KeyInfo {
@@ -46,9 +46,9 @@ export interface Compiled {
   /** Strings that came out unchanged before (per redactor). */
   readonly benign: BenignCache;
   /**
-   * Characters that may make a string shorter than SHORT_STRING change (detectors' `short`
-   * characters, form separators); undefined when short strings cannot be ruled out (see
-   * Walk.string).
+   * Characters that may make a string shorter than SHORT_STRING change, per ASCII unit: GATE_ANYWHERE
+   * (detectors' `short` characters, form separators), GATE_FIRST (a JSON start or whitespace as the
+   * first character); undefined when short strings cannot be ruled out (see settledShort).
    */
   readonly shortGate: Uint8Array | undefined;
   readonly maxDepth: number;
@@ -58,6 +58,30 @@ export interface Compiled {
 }
 
 export const UNREADABLE = '[Unreadable]';
+
+/** Compiled.shortGate bits. */
+export const GATE_ANYWHERE = 1;
+export const GATE_FIRST = 2;
+
+/**
+ * Most values are short (ids, enums, words, numbers as text). One shorter than SHORT_STRING that no
+ * detector can match (none of their short characters), that no decoder takes (no JSON start, no
+ * form) and that fits the length limit comes out as it is: the whole pipeline is skipped.
+ * Non-ASCII never settles (a look-alike may be read as ASCII downstream). Equivalence with the
+ * full pipeline is a property test (shortcuts.test.ts).
+ */
+function settledShort(s: string, gate: Uint8Array | undefined, maxStringLength: number): boolean {
+  const n = s.length;
+  if (gate === undefined || n >= SHORT_STRING || n > maxStringLength) return false;
+  if (n === 0) return true;
+  const first = s.charCodeAt(0);
+  if (first > 127 || gate[first] !== 0) return false;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || (gate[c]! & GATE_ANYWHERE) !== 0) return false;
+  }
+  return true;
+}
 
 /** The KeyInfo of every name no rule cares about (shared, so the walker tests it by identity). */
 export const PLAIN_KEY: KeyInfo = { kind: 0, masked: undefined, families: [], base64Field: false };
@@ -155,20 +179,9 @@ export class Walk {
 
   string(s: string, depth: number, states: PathStates): string {
     const config = this.config;
-    // Most values are short (ids, enums, words, numbers as text). One that no detector can match
-    // (none of their short characters), that no decoder takes (no JSON start, no form) and that
-    // fits the length limit comes out as it is: skip the whole pipeline. Equivalence with the
-    // full pipeline is a property test (shortcuts.test.ts).
-    const shortGate = config.shortGate;
-    if (shortGate !== undefined && s.length < SHORT_STRING && s.length <= config.maxStringLength) {
-      const first = s.charCodeAt(0);
-      if (
-        !(config.parseEncoded && (first === 123 || first === 91 || first === 34 || first <= 32)) &&
-        !hasAny(s, shortGate)
-      ) {
-        this.size += s.length;
-        return s;
-      }
+    if (settledShort(s, config.shortGate, config.maxStringLength)) {
+      this.size += s.length;
+      return s;
     }
     // A value seen unchanged before (path rules aside, which depend on where it is) needs no work.
     const cacheable = states === NO_STATES;
@@ -399,6 +412,11 @@ export class Walk {
       if (info === PLAIN_KEY && next === NO_STATES) {
         // The common case inline: a harmless name, no path to follow.
         if (typeof child === 'string') {
+          if (settledShort(child, config.shortGate, config.maxStringLength)) {
+            this.nodes++;
+            this.size += child.length;
+            continue;
+          }
           const copy = this.isolatedString(child, depth + 1);
           if (copy !== child) setKey(out, key, copy);
           continue;
