@@ -6,7 +6,7 @@
 // round another process interrupts is an outlier the median ignores, where a sequential run of
 // each case moves by ±20 % with the load.
 // Cases: 2kb (the bench event, repeated), fresh (2 KB events as Lambda delivers them: fresh JSON,
-// unique ids), 64kb (the payload), crafted (worst crafted body vs benign at 8/64/256 KB;
+// unique ids), 64kb (the payload), keyspaths (key rules and paths only, 2 KB and 64 KB), crafted (worst crafted body vs benign at 8/64/256 KB;
 // crafted-all prints every crafted input). --redact DIR measures another copy of the package's
 // src (say an older commit's, `git archive <commit> packages/redact/src`) for before/after figures.
 import { loadavg } from 'node:os';
@@ -189,6 +189,31 @@ if (wanted.has('64kb')) {
       },
     ),
   );
+}
+if (wanted.has('keyspaths')) {
+  // Key rules and paths only (no detectors, no decoding), as the mitata suite's keys+paths case.
+  for (const [label, input, paths] of [
+    ['2 KB event, repeated', event, eventPaths],
+    ['64 KB payload', payload, payloadPaths],
+  ] as const) {
+    const keysPaths = createRedactor({
+      paths: [...paths],
+      detectors: false,
+      pii: false,
+      parseEncoded: false,
+    });
+    report(
+      `${label}: keys+paths vs stringify`,
+      ratio(
+        () => {
+          sink += JSON.stringify(input).length;
+        },
+        () => {
+          sink += JSON.stringify(keysPaths(input)).length;
+        },
+      ),
+    );
+  }
 }
 if (wanted.has('crafted')) {
   const unlimited = createRedactor({
