@@ -197,12 +197,12 @@ function needsPattern(s: string): boolean {
 }
 
 // ASCII character classes of addresses as bits in one table: a lookup per character instead of a
-// chain of range tests (the scanner's inner loops). Every UTF-16 unit has an entry (non-ASCII: 0);
-// NaN (read past the end) finds none, which reads as 0 too.
+// chain of range tests (the scanner's inner loops). Non-ASCII and NaN (read past the end) are
+// neither.
 const LOCAL = 1; // `[A-Za-z0-9._%+-]`
 const LABEL = 2; // `[A-Za-z0-9-]`
 const EMAIL_CLASS = (() => {
-  const table = new Uint8Array(65536);
+  const table = new Uint8Array(128);
   for (let c = 0; c < 128; c++) {
     const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     if (alnum || c === 45) table[c] = LOCAL | LABEL;
@@ -210,8 +210,8 @@ const EMAIL_CLASS = (() => {
   }
   return table;
 })();
-const isLocal = (c: number) => (EMAIL_CLASS[c]! & LOCAL) !== 0;
-const isLabel = (c: number) => (EMAIL_CLASS[c]! & LABEL) !== 0;
+const isLocal = (c: number) => c < 128 && (EMAIL_CLASS[c]! & LOCAL) !== 0;
+const isLabel = (c: number) => c < 128 && (EMAIL_CLASS[c]! & LABEL) !== 0;
 
 /**
  * The same addresses as the pattern, for ASCII text, found from each `@` outwards: the local part
