@@ -124,7 +124,9 @@ function setKey(out: Record<string, unknown>, key: string, value: unknown): void
 }
 
 export class Walk {
-  readonly counts: Record<string, number> = {};
+  /** Counts by family, but path hits (the most frequent, hundreds in a large payload) in a field. */
+  private readonly tally: Record<string, number> = {};
+  private pathHits = 0;
   /** Anything altered (redaction or limit marker): decides whether an encoded payload is re-encoded. */
   changes = 0;
   private nodes = 0;
@@ -151,8 +153,19 @@ export class Walk {
   }
 
   count(family: string): void {
-    this.counts[family] = (this.counts[family] ?? 0) + 1;
+    this.tally[family] = (this.tally[family] ?? 0) + 1;
     this.changes++;
+  }
+
+  private countPath(): void {
+    this.pathHits++;
+    this.changes++;
+  }
+
+  /** How many things were redacted, by family. */
+  get counts(): Record<string, number> {
+    if (this.pathHits === 0) return this.tally;
+    return { ...this.tally, path: (this.tally.path ?? 0) + this.pathHits };
   }
 
   private exhausted(): boolean {
@@ -461,7 +474,7 @@ export class Walk {
       if (paths !== undefined && states !== NO_STATES) {
         next = paths.step(states, i);
         if (next === MATCHED && item != null) {
-          this.count('path');
+          this.countPath();
           out[i] = CENSOR;
           continue;
         }
@@ -571,7 +584,7 @@ export class Walk {
     if (next === MATCHED) {
       // A path is an explicit request: censor whatever is there (only absent values stay absent).
       if (child != null) {
-        this.count('path');
+        this.countPath();
         return CENSOR;
       }
       childStates = NO_STATES;
