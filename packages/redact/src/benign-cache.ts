@@ -8,9 +8,15 @@
  * printed as they are anyway). Bounded: cleared when full, so hostile input
  * costs at most an insertion per string and a fixed amount of memory.
  */
+import { SHORT_STRING } from './detector.ts';
+
 const MAX_ENTRIES = 4096;
-/** Short strings are cheaper to scan than to look up; very long ones are not worth keeping. */
-const MIN_LENGTH = 12;
+/**
+ * Shorter strings are settled by the walk's short-string gate (SHORT_STRING) or scanned when they
+ * hold a gate character; from this length on a lookup is cheaper than the scan. Very long strings
+ * are not worth keeping.
+ */
+const MIN_LENGTH = SHORT_STRING;
 const MAX_LENGTH = 2048;
 
 export class BenignCache {

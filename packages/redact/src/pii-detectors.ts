@@ -97,7 +97,69 @@ const FILE_EXTENSIONS = new Set([
   'log',
 ]);
 
-/** Not a mailbox: retina image names, SES Message-IDs (`<0100…@email.amazonses.com>`), file names. */
+/**
+ * A file extension's letters (2–4, ASCII, any case) packed into a number, so a TLD is compared
+ * with the extensions in place, without a substring or a lower-case copy per address; -1 when the
+ * range is not 2–4 ASCII letters (no extension is anything else).
+ */
+function letterCode(s: string, from: number, to: number): number {
+  const length = to - from;
+  if (length < 2 || length > 4) return -1;
+  let code = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return -1;
+    code = code * 32 + (c - 96);
+  }
+  return code;
+}
+const FILE_EXTENSION_CODES: ReadonlySet<number> = new Set(
+  [...FILE_EXTENSIONS].map((extension) => letterCode(extension, 0, extension.length)),
+);
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** `\d+(?:\.\d+)?x\.` at `from` (a retina image name's `@2x.`, `@1.5x.`), within `end`. */
+function retinaAt(s: string, from: number, end: number): boolean {
+  let i = from;
+  while (isDigit(s.charCodeAt(i))) i++;
+  if (i === from) return false;
+  if (s.charCodeAt(i) === 46 && isDigit(s.charCodeAt(i + 1))) {
+    i++;
+    while (isDigit(s.charCodeAt(i))) i++;
+  }
+  return i + 1 < end && s.charCodeAt(i) === 120 && s.charCodeAt(i + 1) === 46;
+}
+
+const SES_DOMAIN = 'amazonses.com';
+
+/** Does `s` end at `end` with `amazonses.com`, letters in any case? */
+function endsWithSesDomain(s: string, end: number): boolean {
+  const from = end - SES_DOMAIN.length;
+  if (from < 0) return false;
+  for (let i = 0; i < SES_DOMAIN.length; i++) {
+    const want = SES_DOMAIN.charCodeAt(i);
+    const c = s.charCodeAt(from + i);
+    if (c !== want && !(want >= 97 && want <= 122 && c === want - 32)) return false;
+  }
+  return true;
+}
+
+/**
+ * Is the address `s[start, end)` (its `@` or `%40` at `at`, its domain from `domainStart`) a
+ * mailbox? Not: retina image names, SES Message-IDs (`<0100…@email.amazonses.com>`), file names.
+ * Read in place: an address is checked without copying it.
+ */
+function mailboxAt(s: string, start: number, at: number, domainStart: number, end: number): boolean {
+  // File extensions are 2–4 letters: only those TLDs are looked up.
+  const dot = s.lastIndexOf('.', end - 1);
+  if (dot >= start && end - dot <= 5 && FILE_EXTENSION_CODES.has(letterCode(s, dot + 1, end))) return false;
+  if (isDigit(s.charCodeAt(domainStart)) && retinaAt(s, domainStart, end)) return false;
+  if (at - start >= 32 && MESSAGE_ID_LOCAL.test(s.slice(start, at))) return false;
+  const ses = end - 13;
+  return !(ses > at && (s.charCodeAt(ses) | 32) === 97 && endsWithSesDomain(s, end));
+}
+
 function isMailbox(address: string): boolean {
   let at = address.indexOf('@');
   let domainStart = at + 1;
@@ -105,17 +167,9 @@ function isMailbox(address: string): boolean {
     at = address.indexOf('%40');
     domainStart = at + 3;
   }
-  // File extensions are 2–4 letters: only those TLDs are looked up.
-  const dot = address.lastIndexOf('.');
-  if (address.length - dot <= 5 && FILE_EXTENSIONS.has(address.slice(dot + 1).toLowerCase())) return false;
-  const first = address.charCodeAt(domainStart);
-  if (first >= 48 && first <= 57 && RETINA.test(address.slice(domainStart))) return false;
-  if (at >= 32 && MESSAGE_ID_LOCAL.test(address.slice(0, at))) return false;
-  const ses = address.length - 13;
-  return !(ses > at && (address.charCodeAt(ses) | 32) === 97 && /amazonses\.com$/i.test(address));
+  return mailboxAt(address, 0, at, domainStart, address.length);
 }
 
-const RETINA = /^\d+(?:\.\d+)?x\./;
 const MESSAGE_ID_LOCAL = /^[0-9a-f-]+$/i;
 
 // Unicode letters in the local part and the domain (IDN), punycode TLDs (xn--…). The local part
@@ -132,26 +186,47 @@ const emailPattern = (letter: string, flags: string) =>
   );
 const UNICODE_LETTER = '\\p{L}\\p{N}';
 export const EMAIL = emailPattern(UNICODE_LETTER, 'gu');
-/** Strings the hand scanner below does not handle: non-ASCII, or URL-encoded `%40`. */
-const NEEDS_PATTERN = /[^\x00-\x7f]|%40/;
 
-const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-/** `[A-Za-z0-9._%+-]` */
-const isLocal = (c: number) => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
-const isLabel = (c: number) => isAlnum(c) || c === 45;
+/** Strings the hand scanner below does not handle: non-ASCII, or URL-encoded `%40`. */
+function needsPattern(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || (c === 37 && s.charCodeAt(i + 1) === 52 && s.charCodeAt(i + 2) === 48)) return true;
+  }
+  return false;
+}
+
+// ASCII character classes of addresses as bits in one table: a lookup per character instead of a
+// chain of range tests (the scanner's inner loops). Non-ASCII and NaN (read past the end) are
+// neither.
+const LOCAL = 1; // `[A-Za-z0-9._%+-]`
+const LABEL = 2; // `[A-Za-z0-9-]`
+const EMAIL_CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (alnum || c === 45) table[c] = LOCAL | LABEL;
+    else if (c === 46 || c === 95 || c === 37 || c === 43) table[c] = LOCAL;
+  }
+  return table;
+})();
+const isLocal = (c: number) => c < 128 && (EMAIL_CLASS[c]! & LOCAL) !== 0;
+const isLabel = (c: number) => c < 128 && (EMAIL_CLASS[c]! & LABEL) !== 0;
 
 /**
  * The same addresses as the pattern, for ASCII text, found from each `@` outwards: the local part
  * to the left (stopping at the previous match or `@`), dot-separated labels to the right, the last
  * label that can be a TLD ending the match. Emails are the most frequent redaction in logs; this is
  * several times cheaper than the regex, and linear (the scans of two `@` never overlap).
+ * `replace` gets the address in place (`s`, its start, end and `@`), so declining one or
+ * replacing it by a constant marker copies nothing.
  */
 export function maskAsciiEmails(
   s: string,
-  replace: (match: string) => string | undefined,
+  replace: (s: string, start: number, end: number, at: number) => string | undefined,
   hit: () => void,
 ): string {
-  const out: string[] = [];
+  let out = '';
   let last = 0;
   let at = s.indexOf('@');
   while (at !== -1) {
@@ -179,9 +254,9 @@ export function maskAsciiEmails(
     if (end === i && s.charCodeAt(end) === 58 && end + 1 < s.length && !isSpace(s.charCodeAt(end + 1)))
       end = before;
     if (start < at && end !== -1) {
-      const replaced = replace(s.slice(start, end));
+      const replaced = replace(s, start, end, at);
       if (replaced !== undefined) {
-        out.push(s.slice(last, start), replaced);
+        out += start === last ? replaced : s.slice(last, start) + replaced;
         last = end;
         hit();
       }
@@ -189,8 +264,7 @@ export function maskAsciiEmails(
     at = s.indexOf('@', Math.max(at + 1, last));
   }
   if (last === 0) return s;
-  out.push(s.slice(last));
-  return out.join('');
+  return last === s.length ? out : out + s.slice(last);
 }
 
 /** `[A-Za-z]{2,63}` or `xn--` and 2–59 more, between `from` and `to`. */
@@ -343,18 +417,23 @@ export function piiDetectors(modes: Readonly<Record<PiiFamily, PiiMode>>, hashKe
   if (email) {
     const replace = piiReplacer('email', email, hashKey);
     const masked = marker('email');
-    // The normalised address only matters for hashing.
+    // The normalised address only matters for hashing: masking copies nothing.
     const replaceMatch = (match: string) =>
       isMailbox(match)
         ? email === 'mask'
           ? masked
           : replace(match.replace('%40', '@').toLowerCase())
         : undefined;
+    const replaceAt = (t: string, start: number, end: number, at: number) =>
+      mailboxAt(t, start, at, at + 1, end)
+        ? email === 'mask'
+          ? masked
+          : replace(t.slice(start, end).toLowerCase())
+        : undefined;
     const pattern = piiDetector('email', ['@', '%40'], 0, EMAIL, replaceMatch, '@%');
     detectors.push({
       ...pattern,
-      mask: (s, hit) =>
-        NEEDS_PATTERN.test(s) ? pattern.mask(s, hit) : maskAsciiEmails(s, replaceMatch, hit),
+      mask: (s, hit) => (needsPattern(s) ? pattern.mask(s, hit) : maskAsciiEmails(s, replaceAt, hit)),
     });
   }
   if (card) {

@@ -22,6 +22,7 @@ import { foldedUnits } from './fold.ts';
 // token characters, so "is a digit" and "is a token character" are ranges.
 const TOKEN_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz_-+/';
 const DIGIT_MAX = 10;
+const LETTER_MAX = 36;
 const TOKEN_MAX = TOKEN_CHARS.length;
 const PUNCTUATION = '.:=@%$~ #?&;,!*()[]{}<>|"\'\\`^\t\n\r';
 const DOT = TOKEN_MAX + 1;
@@ -55,7 +56,7 @@ function classOf(ch: string): number {
 export interface Prefilter {
   /**
    * The detectors that may match `s`, in detector order; an empty array (the
-   * same one each time) when none may. The result is only valid until the next call.
+   * same one each time) when none may. Shared lists: never to be modified.
    */
   candidates(s: string): readonly Detector[];
 }
@@ -63,7 +64,11 @@ export interface Prefilter {
 const NONE: readonly Detector[] = [];
 
 interface Automaton {
-  /** Transitions, states pre-multiplied by CLASS_COUNT so a step is one add and one load. */
+  /**
+   * Transitions, states pre-multiplied by CLASS_COUNT so a step is one add and one load; negated
+   * when a keyword ends at the target state, so the scan needs no second load per character to
+   * know whether to look at `outputOf`.
+   */
   readonly delta: Int32Array;
   /** Per (pre-multiplied) state: 1 + the index in `outputLists`, or 0 when no keyword ends there. */
   readonly outputOf: Int32Array;
@@ -134,6 +139,7 @@ function buildAutomaton(keywordLists: readonly (readonly string[])[]): Automaton
     outputLists.push(outputs[state]!);
     outputOf[state * CLASS_COUNT] = outputLists.length;
   }
+  for (let i = 0; i < delta.length; i++) if (outputOf[delta[i]!] !== 0) delta[i] = -delta[i]!;
   return { delta, outputOf, outputLists };
 }
 
@@ -148,15 +154,53 @@ function automatonFor(keywordLists: readonly (readonly string[])[]): Automaton {
   return automaton;
 }
 
+/**
+ * For strings shorter than SHORT_STRING: the ASCII characters one of which any detector's match in
+ * such a string contains (1 in the table), or undefined when some detector needs none (phone
+ * numbers), so short strings cannot be ruled out by their characters.
+ */
+export function shortStringGate(detectors: readonly Detector[]): Uint8Array | undefined {
+  const gate = new Uint8Array(128);
+  for (const detector of detectors) {
+    if (detector.short === undefined) continue;
+    if (detector.short === '') return undefined;
+    for (let i = 0; i < detector.short.length; i++) gate[detector.short.charCodeAt(i)] = 1;
+  }
+  return gate;
+}
+
+/**
+ * Does `s` hold a character of `gate`, or any non-ASCII unit? A look-alike (a full-width colon)
+ * may be read as its ASCII form downstream, so non-ASCII never rules a string out.
+ */
+export function hasAny(s: string, gate: Uint8Array): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || gate[c] === 1) return true;
+  }
+  return false;
+}
+
+export interface PrefilterOptions {
+  /** Rule out short strings by their characters (see SHORT_STRING). Off only to test that it changes nothing. */
+  readonly shortcuts: boolean;
+}
+
 /** Compile the prefilter for these detectors (order kept in the answers). */
-export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
+export function compilePrefilter(
+  detectors: readonly Detector[],
+  options: PrefilterOptions = { shortcuts: true },
+): Prefilter {
   const { delta, outputOf, outputLists } = automatonFor(detectors.map((d) => d.keywords));
   const featureDetectors = detectors.flatMap((d, index) => (d.features !== 0 ? [index] : []));
   const anyFeature = detectors.reduce((all, d) => all | d.features, 0);
   // Reused between calls (the redactor is synchronous): detectors hit so far, and their indices.
+  // Counted, not pushed and truncated: shrinking an array's length is a runtime call in V8.
   const seen = new Uint8Array(detectors.length);
-  const hits: number[] = [];
-  const found: Detector[] = [];
+  const hits = new Int32Array(detectors.length);
+  let hitCount = 0;
+  // The most frequent answer, one detector (an address, a pair), as a shared one-element list.
+  const singles: readonly (readonly Detector[])[] = detectors.map((detector) => [detector]);
 
   const record = (output: number): void => {
     const list = outputLists[output - 1]!;
@@ -164,7 +208,7 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
       const index = list[j]!;
       if (seen[index] === 0) {
         seen[index] = 1;
-        hits.push(index);
+        hits[hitCount++] = index;
       }
     }
   };
@@ -172,14 +216,11 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
   // Strings shorter than SHORT_STRING (ids, enums, words: most values) skip the scan unless they
   // hold a character some short-capable detector needs; a detector with no such character (phone
   // numbers) turns the shortcut off.
-  const shortChars = detectors.flatMap((d) => (d.short === undefined ? [] : [d.short]));
-  const shortGate = shortChars.includes('')
-    ? undefined
-    : new RegExp(`[${[...new Set(shortChars.join(''))].map((c) => `\\${c}`).join('')}]`);
+  const shortGate = options.shortcuts ? shortStringGate(detectors) : undefined;
 
   return {
     candidates(s) {
-      if (s.length < SHORT_STRING && (shortGate === undefined ? false : !shortGate.test(s))) return NONE;
+      if (s.length < SHORT_STRING && shortGate !== undefined && !hasAny(s, shortGate)) return NONE;
       let state = 0;
       let digits = 0;
       let run = 0; // token characters in a row
@@ -192,8 +233,18 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
         const c = s.charCodeAt(i);
         const k = CLASS_OF[c]!;
         state = delta[state + k]!;
-        const output = outputOf[state]!;
-        if (output !== 0) record(output);
+        if (state < 0) {
+          state = -state;
+          record(outputOf[state]!);
+        }
+        // Letters first: most characters are, and a letter only extends the token run, ends a
+        // digit run (cards) and counts capitals (IBAN country codes; ASCII capitals are 65–90).
+        if (k > DIGIT_MAX && k <= LETTER_MAX) {
+          run++;
+          cardRun = 0;
+          caps = c <= 90 ? (caps > 0 ? caps + 1 : 1) : 0;
+          continue;
+        }
         if (k !== 0 && k <= DIGIT_MAX) {
           run++;
           digits++;
@@ -220,28 +271,35 @@ export function compilePrefilter(detectors: readonly Detector[]): Prefilter {
       if (run >= 40) features |= FEATURE_RUN_40;
       if (digits >= 8) features |= FEATURE_DIGITS_8;
       features &= anyFeature;
-      if (hits.length === 0 && features === 0) return NONE;
+      if (hitCount === 0 && features === 0) return NONE;
       if (features !== 0) {
         for (const index of featureDetectors) {
           if (seen[index] === 0 && (detectors[index]!.features & features) !== 0) {
             seen[index] = 1;
-            hits.push(index);
+            hits[hitCount++] = index;
           }
         }
       }
+      if (hitCount === 1) {
+        const index = hits[0]!;
+        seen[index] = 0;
+        hitCount = 0;
+        return singles[index]!;
+      }
       // Detector order matters (structures before pairs): a few indices, insertion-sorted.
-      for (let i = 1; i < hits.length; i++) {
+      for (let i = 1; i < hitCount; i++) {
         const index = hits[i]!;
         let j = i - 1;
         for (; j >= 0 && hits[j]! > index; j--) hits[j + 1] = hits[j]!;
         hits[j + 1] = index;
       }
-      found.length = 0;
-      for (const index of hits) {
+      const found = new Array<Detector>(hitCount);
+      for (let i = 0; i < hitCount; i++) {
+        const index = hits[i]!;
         seen[index] = 0;
-        found.push(detectors[index]!);
+        found[i] = detectors[index]!;
       }
-      hits.length = 0;
+      hitCount = 0;
       return found;
     },
   };

@@ -5,9 +5,17 @@ import { compileKeyRules, type KeyMatcher } from './key-rules.ts';
 import { type RedactorOptions, resolveOptions } from './options.ts';
 import { compilePaths, NO_STATES } from './paths.ts';
 import { piiDetectors, piiReplacer } from './pii-detectors.ts';
-import { compilePrefilter, type Prefilter } from './prefilter.ts';
+import { compilePrefilter, type Prefilter, shortStringGate } from './prefilter.ts';
 import { secretDetectors } from './secret-detectors.ts';
-import { type Compiled, type KeyInfo, PLAIN_KEY, UNREADABLE, Walk } from './walk.ts';
+import {
+  type Compiled,
+  GATE_ANYWHERE,
+  GATE_FIRST,
+  type KeyInfo,
+  PLAIN_KEY,
+  UNREADABLE,
+  Walk,
+} from './walk.ts';
 
 /** What {@link Redactor.withCounts} returns. */
 export interface RedactionResult {
@@ -56,10 +64,40 @@ function keyInfoCache(keyKind: KeyMatcher, prefilter: Prefilter | undefined) {
 }
 
 /**
+ * The walk's gate for short strings (see settledShort in walk.ts): the detectors' short characters
+ * anywhere, plus, when encoded payloads are decoded, `=` and `&` anywhere (a form needs both) and
+ * a JSON start or whitespace first. Undefined when some detector can match a short string of any
+ * characters (phone numbers).
+ */
+function shortGateFor(detectors: readonly Detector[], parseEncoded: boolean): Uint8Array | undefined {
+  const gate = shortStringGate(detectors);
+  if (gate === undefined) return undefined;
+  for (let c = 0; c < gate.length; c++) if (gate[c] !== 0) gate[c] = GATE_ANYWHERE;
+  if (parseEncoded) {
+    gate['='.charCodeAt(0)] = GATE_ANYWHERE;
+    gate['&'.charCodeAt(0)] = GATE_ANYWHERE;
+    for (const c of '{["') gate[c.charCodeAt(0)]! |= GATE_FIRST;
+    for (let c = 0; c <= 32; c++) gate[c]! |= GATE_FIRST;
+  }
+  return gate;
+}
+
+/** Internal switches, for tests that prove a shortcut changes nothing. */
+export interface RedactorTuning {
+  /** Short strings ruled out by their characters (walk and prefilter). Default true. */
+  readonly shortcuts: boolean;
+}
+
+/**
  * Compile redaction rules once (rule 6) and return the redactor. Bad options
  * throw SentinelConfigError here, never later.
  */
 export function createRedactor(options?: RedactorOptions): Redactor {
+  return buildRedactor(options, { shortcuts: true });
+}
+
+/** {@link createRedactor} with internal switches (not part of the public surface). */
+export function buildRedactor(options: RedactorOptions | undefined, tuning: RedactorTuning): Redactor {
   const resolved = resolveOptions(options);
   const { pii, hashKey } = resolved;
   const keyKind = compileKeyRules({
@@ -77,7 +115,7 @@ export function createRedactor(options?: RedactorOptions): Redactor {
     }),
     ...piiDetectors(pii, hashKey),
   ];
-  const prefilter = detectors.length > 0 ? compilePrefilter(detectors) : undefined;
+  const prefilter = detectors.length > 0 ? compilePrefilter(detectors, tuning) : undefined;
   const paths = compilePaths(resolved.paths);
   const config: Compiled = {
     keyKind,
@@ -88,6 +126,7 @@ export function createRedactor(options?: RedactorOptions): Redactor {
     nameByKey,
     parseEncoded: resolved.parseEncoded,
     benign: new BenignCache(),
+    shortGate: tuning.shortcuts ? shortGateFor(detectors, resolved.parseEncoded) : undefined,
     maxDepth: resolved.maxDepth,
     maxStringLength: resolved.maxStringLength,
     maxNodes: resolved.maxNodes,

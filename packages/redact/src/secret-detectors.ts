@@ -126,7 +126,52 @@ const authCredential: Detector = (() => {
   };
 })();
 
-function tokenDetector(format: TokenFormat, group?: Detector): Detector {
+/**
+ * A format with a fixed-length leading class and a literal (TokenFormat.anchor), found from the
+ * literal: the same matches as the pattern's global pass (leftmost first, not overlapping, a
+ * declined match skipped whole), since every match starts exactly `at` characters before an
+ * occurrence of the literal. The global pass tests the look-behind at every position of the
+ * string; this tries the pattern (look-behind included, sticky) once per occurrence. Linear: an
+ * attempt that fails stops within the lead, the literal and a tail shorter than the pattern's
+ * minimum (property test against the global pass: anchored.test.ts).
+ */
+export function anchoredDetector(format: TokenFormat, anchor: NonNullable<TokenFormat['anchor']>): Detector {
+  const masked = marker(format.family);
+  const { accept } = format;
+  const { literal, at } = anchor;
+  let sticky: RegExp | undefined; // compiled on first use, like the other formats
+  return {
+    family: format.family,
+    keywords: format.keywords,
+    features: format.features ?? 0,
+    mask(s, hit) {
+      sticky ??= new RegExp(`${format.alphabet ? START(format.alphabet) : ''}${format.pattern}`, 'y');
+      let out = '';
+      let last = 0; // end of the last masked match
+      let next = 0; // where the next match may start (after the last match, masked or declined)
+      for (let p = s.indexOf(literal, at); p !== -1; p = s.indexOf(literal, p + 1)) {
+        const start = p - at;
+        if (start < next) continue;
+        sticky.lastIndex = start;
+        const match = sticky.exec(s);
+        if (match === null) continue;
+        const end = start + match[0].length;
+        next = end;
+        if (accept !== undefined && !accept(match[0])) continue;
+        hit();
+        out += s.slice(last, start) + (typeof match[1] === 'string' ? `${match[1]}${masked}` : masked);
+        last = end;
+      }
+      return last === 0 ? s : out + s.slice(last);
+    },
+  };
+}
+
+export function tokenDetector(format: TokenFormat, group?: Detector): Detector {
+  if (format.anchor !== undefined) {
+    const detector = anchoredDetector(format, format.anchor);
+    return group ? { ...detector, group } : detector;
+  }
   const start = format.alphabet ? START(format.alphabet) : '';
   const detector = regexDetector({
     family: format.family,

@@ -36,6 +36,13 @@ export interface TokenFormat {
    * needs its look-behind to stay linear, so it keeps its own pass (see secret-detectors.ts).
    */
   readonly leadingClass?: true;
+  /**
+   * For a leading class of fixed length followed by a literal: every match holds `literal` exactly
+   * `at` characters after its start. The detector then looks for the literal (indexOf) and tries
+   * the pattern only `at` characters before each occurrence, instead of a regex pass that tests
+   * the look-behind at every position (see anchoredDetector in secret-detectors.ts).
+   */
+  readonly anchor?: { readonly literal: string; readonly at: number };
 }
 
 const ALNUM = 'A-Za-z0-9';
@@ -87,6 +94,7 @@ export const TOKEN_FORMATS = [
     keywords: ['q~'],
     alphabet: `${ALNUM}_~.`,
     pattern: '[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,}',
+    anchor: { literal: 'Q~', at: 4 },
     shape: '3 characters, a digit, Q~, then 31–34 characters',
   },
   {
@@ -195,6 +203,7 @@ export const TOKEN_FORMATS = [
     keywords: ['.atlasv1.'],
     alphabet: ALNUM,
     pattern: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}',
+    anchor: { literal: '.atlasv1.', at: 14 },
     shape: '14 alphanumerics + .atlasv1. + 60–70 characters',
   },
   {
@@ -475,6 +484,7 @@ export const TOKEN_FORMATS = [
     keywords: ['-us'],
     alphabet: ALNUM,
     pattern: '[a-f0-9]{32}-us[0-9]{1,2}(?![A-Za-z0-9])',
+    anchor: { literal: '-us', at: 32 },
     shape: '<32 hex>-us<datacenter>',
   },
   {

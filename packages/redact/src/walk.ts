@@ -6,7 +6,7 @@
  * happened in, never its siblings.
  */
 import type { BenignCache } from './benign-cache.ts';
-import { CENSOR, type Detector, GROUP_AT } from './detector.ts';
+import { CENSOR, type Detector, GROUP_AT, SHORT_STRING } from './detector.ts';
 import {
   decodeBase64Record,
   decodeBase64Text,
@@ -45,6 +45,12 @@ export interface Compiled {
   readonly parseEncoded: boolean;
   /** Strings that came out unchanged before (per redactor). */
   readonly benign: BenignCache;
+  /**
+   * Characters that may make a string shorter than SHORT_STRING change, per ASCII unit: GATE_ANYWHERE
+   * (detectors' `short` characters, form separators), GATE_FIRST (a JSON start or whitespace as the
+   * first character); undefined when short strings cannot be ruled out (see settledShort).
+   */
+  readonly shortGate: Uint8Array | undefined;
   readonly maxDepth: number;
   readonly maxStringLength: number;
   readonly maxNodes: number;
@@ -52,6 +58,30 @@ export interface Compiled {
 }
 
 export const UNREADABLE = '[Unreadable]';
+
+/** Compiled.shortGate bits. */
+export const GATE_ANYWHERE = 1;
+export const GATE_FIRST = 2;
+
+/**
+ * Most values are short (ids, enums, words, numbers as text). One shorter than SHORT_STRING that no
+ * detector can match (none of their short characters), that no decoder takes (no JSON start, no
+ * form) and that fits the length limit comes out as it is: the whole pipeline is skipped.
+ * Non-ASCII never settles (a look-alike may be read as ASCII downstream). Equivalence with the
+ * full pipeline is a property test (shortcuts.test.ts).
+ */
+function settledShort(s: string, gate: Uint8Array | undefined, maxStringLength: number): boolean {
+  const n = s.length;
+  if (gate === undefined || n >= SHORT_STRING || n > maxStringLength) return false;
+  if (n === 0) return true;
+  const first = s.charCodeAt(0);
+  if (first > 127 || gate[first] !== 0) return false;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || (gate[c]! & GATE_ANYWHERE) !== 0) return false;
+  }
+  return true;
+}
 
 /** The KeyInfo of every name no rule cares about (shared, so the walker tests it by identity). */
 export const PLAIN_KEY: KeyInfo = { kind: 0, masked: undefined, families: [], base64Field: false };
@@ -94,29 +124,52 @@ function setKey(out: Record<string, unknown>, key: string, value: unknown): void
 }
 
 export class Walk {
-  readonly counts: Record<string, number> = {};
+  /** Counts by family, but path hits (the most frequent, hundreds in a large payload) in a field. */
+  private readonly tally: Record<string, number> = {};
+  private pathHits = 0;
   /** Anything altered (redaction or limit marker): decides whether an encoded payload is re-encoded. */
   changes = 0;
   private nodes = 0;
   private size = 0;
-  /** Objects on the current path (at most maxDepth deep): a small array beats a Set here. */
+  /**
+   * Objects on the current path (at most maxDepth deep), the first `onPath` entries: a small
+   * array beats a Set here, and a counter beats push/pop (entries past it are stale, never read).
+   */
   private readonly ancestors: object[] = [];
+  private onPath = 0;
   private readonly config: Compiled;
   private readonly hit = (family?: string): void => this.count(family ?? this.family);
   /** The family of the detector running now (its hits are counted under it). */
   private family = '';
 
+  /** The limits, copied from the config: checked for every key and item. */
+  private readonly maxNodes: number;
+  private readonly maxTotalSize: number;
+
   constructor(config: Compiled) {
     this.config = config;
+    this.maxNodes = config.maxNodes;
+    this.maxTotalSize = config.maxTotalSize;
   }
 
   count(family: string): void {
-    this.counts[family] = (this.counts[family] ?? 0) + 1;
+    this.tally[family] = (this.tally[family] ?? 0) + 1;
     this.changes++;
   }
 
+  private countPath(): void {
+    this.pathHits++;
+    this.changes++;
+  }
+
+  /** How many things were redacted, by family. */
+  get counts(): Record<string, number> {
+    if (this.pathHits === 0) return this.tally;
+    return { ...this.tally, path: (this.tally.path ?? 0) + this.pathHits };
+  }
+
   private exhausted(): boolean {
-    return this.nodes >= this.config.maxNodes || this.size >= this.config.maxTotalSize;
+    return this.nodes >= this.maxNodes || this.size >= this.maxTotalSize;
   }
 
   value(value: unknown, depth: number, states: PathStates): unknown {
@@ -125,7 +178,7 @@ export class Walk {
       case 'string':
         return this.string(value, depth, states);
       case 'object':
-        return value === null ? null : this.object(value, depth, states);
+        return value === null ? null : this.object(value, depth, states, depth);
       case 'bigint':
         return value.toString();
       case 'symbol':
@@ -139,6 +192,10 @@ export class Walk {
 
   string(s: string, depth: number, states: PathStates): string {
     const config = this.config;
+    if (settledShort(s, config.shortGate, config.maxStringLength)) {
+      this.size += s.length;
+      return s;
+    }
     // A value seen unchanged before (path rules aside, which depend on where it is) needs no work.
     const cacheable = states === NO_STATES;
     if (cacheable && config.benign.has(s, depth)) {
@@ -175,7 +232,6 @@ export class Walk {
     const candidates = prefilter.candidates(s);
     let out = s;
     let grouped: Detector | undefined; // a group already run for this string
-    // The candidates array is reused by the next call: detectors never call back into the walk.
     for (let i = 0; i < candidates.length; i++) {
       const detector: Detector = candidates[i]!;
       const group = detector.group;
@@ -264,7 +320,8 @@ export class Walk {
     return censor;
   }
 
-  private object(value: object, depth: number, states: PathStates): unknown {
+  /** `site` picks the copy site of a plain object (see copyPlain): the same for alike objects. */
+  private object(value: object, depth: number, states: PathStates, site: number): unknown {
     if (this.exhausted()) {
       this.changes++;
       return '[Truncated: size limit]';
@@ -274,19 +331,23 @@ export class Walk {
       return `[Truncated: depth limit ${this.config.maxDepth}]`;
     }
     const ancestors = this.ancestors;
-    if (ancestors.includes(value)) {
-      this.changes++;
-      return CIRCULAR;
+    const onPath = this.onPath;
+    for (let i = 0; i < onPath; i++) {
+      if (ancestors[i] === value) {
+        this.changes++;
+        return CIRCULAR;
+      }
     }
-    ancestors.push(value);
+    ancestors[onPath] = value;
+    this.onPath = onPath + 1;
     try {
-      if (Array.isArray(value)) return this.array(value, depth, states);
+      if (Array.isArray(value)) return this.array(value, depth, states, site);
       // Fast path for the common case, plain objects (JSON-parsed events, literals). An own
       // `toJSON` shows up among the keys and is honoured there (a lookup here would be a
       // prototype-chain miss on every object).
       const proto = Object.getPrototypeOf(value);
       if (proto === Object.prototype || proto === null) {
-        return this.plain(value as Record<string, unknown>, depth, states);
+        return this.plain(value as Record<string, unknown>, depth, states, site);
       }
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
       if (ArrayBuffer.isView(value)) {
@@ -296,7 +357,7 @@ export class Walk {
       if (value instanceof ArrayBuffer) return `[ArrayBuffer ${value.byteLength} bytes]`;
       if (value instanceof Error) return this.error(value, depth, states);
       if (value instanceof Map) return this.map(value, depth, states);
-      if (value instanceof Set) return this.array([...value], depth, states);
+      if (value instanceof Set) return this.array([...value], depth, states, site);
       if (value instanceof RegExp) return String(value);
       if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet) {
         return `[${value.constructor.name}]`;
@@ -309,7 +370,7 @@ export class Walk {
       this.changes++;
       return UNREADABLE;
     } finally {
-      ancestors.pop();
+      this.onPath = onPath;
     }
   }
 
@@ -325,15 +386,18 @@ export class Walk {
    * additions), then only the values that change are written. The copy is what is checked
    * and returned, so a getter is read once. Renamed keys or a size limit rebuild it in order.
    */
-  private plain(value: Record<string, unknown>, depth: number, states: PathStates): unknown {
+  private plain(value: Record<string, unknown>, depth: number, states: PathStates, site: number): unknown {
     let out: Record<string, unknown>;
     try {
-      out = { ...value };
+      out = copyPlain(value, site);
     } catch {
       // A throwing getter: copy key by key, so only that key is marked.
       return this.properties(value, Object.keys(value), {}, depth, states);
     }
     const keys = Object.keys(out);
+    // The copy holds data properties only (the spread read any getter once), so its values come
+    // in one builtin call, in the keys' order, instead of a generic keyed load per key.
+    const values = Object.values(out);
     const config = this.config;
     let renamed = false;
     for (let i = 0; i < keys.length; i++) {
@@ -345,13 +409,27 @@ export class Walk {
         return renamed ? this.properties(cut, Object.keys(cut), {}, depth, NO_STATES) : cut;
       }
       const key = keys[i]!;
-      const child = out[key];
+      const child = values[i];
       if (key === 'toJSON' && typeof child === 'function') return this.viaToJSON(value, depth, states);
       const info = config.keyInfo(key);
       const next = states === NO_STATES ? NO_STATES : config.paths!.step(states, key);
+      if (info === PLAIN_KEY && next !== MATCHED && typeof child === 'object' && child !== null) {
+        // A nested object or array under a harmless name: no key rule or path match applies to it
+        // as a whole, so straight to the copy (skipping child/isolated/value, which would decide
+        // the same in three more calls).
+        // Objects under one name are usually alike (every `customer`, every `headers`): the name
+        // picks their copy site.
+        setKey(out, key, this.isolatedObject(child, depth + 1, next, key.length * 7 + key.charCodeAt(0)));
+        continue;
+      }
       if (info === PLAIN_KEY && next === NO_STATES) {
         // The common case inline: a harmless name, no path to follow.
         if (typeof child === 'string') {
+          if (settledShort(child, config.shortGate, config.maxStringLength)) {
+            this.nodes++;
+            this.size += child.length;
+            continue;
+          }
           const copy = this.isolatedString(child, depth + 1);
           if (copy !== child) setKey(out, key, copy);
           continue;
@@ -381,7 +459,7 @@ export class Walk {
     return rebuilt;
   }
 
-  private array(items: readonly unknown[], depth: number, states: PathStates): unknown[] {
+  private array(items: readonly unknown[], depth: number, states: PathStates, site: number): unknown[] {
     const paths = this.config.paths;
     const out: unknown[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
@@ -396,15 +474,29 @@ export class Walk {
       if (paths !== undefined && states !== NO_STATES) {
         next = paths.step(states, i);
         if (next === MATCHED && item != null) {
-          this.count('path');
+          this.countPath();
           out[i] = CENSOR;
           continue;
         }
         if (next === MATCHED) next = NO_STATES;
       }
-      out[i] = this.isolated(item, depth, next);
+      out[i] =
+        typeof item === 'object' && item !== null
+          ? this.isolatedObject(item, depth + 1, next, site + 1)
+          : this.isolated(item, depth, next);
     }
     return out;
+  }
+
+  /** An object child (what `isolated` would do for one, in one call). */
+  private isolatedObject(child: object, depth: number, states: PathStates, site: number): unknown {
+    this.nodes++;
+    try {
+      return this.object(child, depth, states, site);
+    } catch {
+      this.changes++;
+      return UNREADABLE;
+    }
   }
 
   /** A string child, isolated like any other. */
@@ -492,7 +584,7 @@ export class Walk {
     if (next === MATCHED) {
       // A path is an explicit request: censor whatever is there (only absent values stay absent).
       if (child != null) {
-        this.count('path');
+        this.countPath();
         return CENSOR;
       }
       childStates = NO_STATES;
@@ -570,6 +662,50 @@ export class Walk {
       this.entry(out, typeof key === 'string' ? key : String(key), child, depth, states);
     }
     return out;
+  }
+}
+
+/**
+ * `{ ...value }`, at one of 16 identical spread sites picked by `site` (from the name the object
+ * is found under, or its depth). V8 caches a spread per site and shape; one site that sees every
+ * shape of an event (headers, requestContext, body items, ...) goes megamorphic and takes a generic
+ * path about four times slower. The site only affects speed: what is copied is the spread's own
+ * reading of `value`, and the walker reads the keys from the copy.
+ */
+function copyPlain(value: Record<string, unknown>, site: number): Record<string, unknown> {
+  switch (site & 15) {
+    case 0:
+      return { ...value };
+    case 1:
+      return { ...value };
+    case 2:
+      return { ...value };
+    case 3:
+      return { ...value };
+    case 4:
+      return { ...value };
+    case 5:
+      return { ...value };
+    case 6:
+      return { ...value };
+    case 7:
+      return { ...value };
+    case 8:
+      return { ...value };
+    case 9:
+      return { ...value };
+    case 10:
+      return { ...value };
+    case 11:
+      return { ...value };
+    case 12:
+      return { ...value };
+    case 13:
+      return { ...value };
+    case 14:
+      return { ...value };
+    default:
+      return { ...value };
   }
 }
 
