@@ -296,7 +296,20 @@ describe.each(Object.keys(installers) as Installer[])(
             [{ event }, { event }],
             { env: { SENTINEL_TRACING: tracing, AWS_XRAY_DAEMON_ADDRESS: sink.address } },
           );
-          expect(stderr).toBe('');
+          // Nothing but structured lines on stderr (a bundle that cannot load prints a stack there).
+          // The README's budgets (event loop 100 ms, duration 1 s) can be overrun by a cold start on
+          // a loaded machine: that WARN line is the budget doing its job, not a failure of the bundle.
+          const stray = stderr
+            .split('\n')
+            .filter((line) => line.trim() !== '')
+            .filter((line) => {
+              try {
+                return (JSON.parse(line) as Record<string, any>).security_event?.type !== 'budget_exceeded';
+              } catch {
+                return true;
+              }
+            });
+          expect(stray).toEqual([]);
           expect(exitCode).toBe(0);
           expect(results.map((r) => r.result ?? r.error)).toEqual([
             { statusCode: 200, body: '{"ok":true}' },
