@@ -9,6 +9,8 @@ import { invoke } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvocationSourceRejectedError, type Refusal, sourceAllowlist } from '../src/index.ts';
+import { CertificateCache } from '../src/sns-certificates.ts';
+import { checkSnsMessage, isSnsCertificateUrl } from '../src/sns-signature.ts';
 import { certUrl, makePki, signed, snsEvent, type TestPki } from './sns-pki.ts';
 
 const OWN = '123456789012';
@@ -130,5 +132,66 @@ describe('snsSignature options', () => {
     { certificateCacheSize: 1000 },
   ])('accepts the bounds %j', (options) => {
     expect(() => build(options)).not.toThrow();
+  });
+});
+
+describe('what is refused before any fetch, and what is checked at each use', () => {
+  const HOUR = 60 * 60 * 1000;
+  const check = (fetched: string[]) => ({
+    certificates: new CertificateCache(
+      async (url: string) => {
+        fetched.push(url);
+        return pki.signer.pem;
+      },
+      4,
+      () => {},
+    ),
+    maxAgeMs: 6 * HOUR,
+    types: new Set(['Notification']),
+  });
+
+  it.each(['https://xsns.us-east-1.amazonaws.com/x.pem', 'https://evil.sns.us-east-1.amazonaws.com/x.pem'])(
+    'refuses the look-alike host %s',
+    (url) => {
+      expect(isSnsCertificateUrl(url)).toBe(false);
+    },
+  );
+
+  it('accepts a two-digit region number', () => {
+    expect(isSnsCertificateUrl('https://sns.ap-southeast-10.amazonaws.com/x.pem')).toBe(true);
+  });
+
+  it.each([
+    ['an empty SignatureVersion', { SignatureVersion: '' }, 'unsigned'],
+    ['a null SignatureVersion', { SignatureVersion: null }, 'unsigned'],
+    ['an empty certificate URL', { SigningCertUrl: '' }, 'unsigned'],
+    ['a Signature whose length is no multiple of 4', { Signature: 'abc' }, 'malformed'],
+    ['a Signature over 700 characters', { Signature: 'A'.repeat(704) }, 'malformed'],
+    ['a Timestamp that is not ISO 8601 UTC', { Timestamp: '2026-12-01 10:00:00' }, 'malformed'],
+  ])('%s is %s, without fetching', async (_, change, problem) => {
+    const fetched: string[] = [];
+    const message = { ...signed({ TopicArn: ALERTS }, pki.signer.key), ...change };
+    expect(await checkSnsMessage(message, check(fetched))).toBe(problem);
+    expect(fetched).toEqual([]);
+  });
+
+  it('allows a Timestamp up to five minutes ahead of the clock, not ten', async () => {
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const fetched: string[] = [];
+    const ahead = signed({ TopicArn: ALERTS, Timestamp: at(60_000) }, pki.signer.key);
+    expect(await checkSnsMessage(ahead, check(fetched))).toBeUndefined();
+    const far = signed({ TopicArn: ALERTS, Timestamp: at(10 * 60_000) }, pki.signer.key);
+    expect(await checkSnsMessage(far, check(fetched))).toBe('stale');
+  });
+
+  it('checks a cached certificate’s validity dates at each use, not only when fetched', async () => {
+    const fetched: string[] = [];
+    const cache = check(fetched);
+    expect(await checkSnsMessage(signed({ TopicArn: ALERTS }, pki.signer.key), cache)).toBeUndefined();
+    // The test certificate is valid for 30 days; 31 days on, the same cached certificate has expired.
+    const later = Date.now() + 31 * 24 * HOUR;
+    const message = signed({ TopicArn: ALERTS, Timestamp: new Date(later).toISOString() }, pki.signer.key);
+    expect(await checkSnsMessage(message, cache, later)).toBe('certificate_invalid');
+    expect(fetched).toHaveLength(1);
   });
 });
