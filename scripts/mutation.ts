@@ -8,9 +8,15 @@
  *
  * To cover another package, add it to TARGETS: the files to mutate, and the
  * tests that must kill the mutants.
+ *
+ * `--only <file>` (repeatable) mutates just those files of one package, still against all of its
+ * tests: a per-file score where a whole run takes hours (redact). Its reports are named after the
+ * files, so a partial run never overwrites the package's own.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
 
 interface Target {
@@ -137,15 +143,27 @@ async function run(name: string, target: Target): Promise<{ score: number; survi
   return { score: valid ? (100 * detected) / valid : 100, survivors };
 }
 
-const wanted = process.argv.slice(2);
+const { values: flags, positionals: wanted } = parseArgs({
+  allowPositionals: true,
+  options: { only: { type: 'string', multiple: true } },
+});
 const names = wanted.length ? wanted : Object.keys(TARGETS);
 for (const name of names) {
   if (!TARGETS[name]) throw new Error(`unknown package ${name}; known: ${Object.keys(TARGETS).join(', ')}`);
 }
+const only = flags.only ?? [];
+if (only.length && names.length !== 1) throw new Error('--only takes the files of one package: name it');
+/** The runs: each package, or with --only one package's chosen files under a name of their own. */
+const runs: Array<[string, Target]> = names.map((name) => {
+  const target = TARGETS[name] as Target;
+  if (!only.length) return [name, target];
+  const label = `${name}-${only.map((file) => basename(file, '.ts')).join('+')}`;
+  return [label, { ...target, mutate: only }];
+});
 mkdirSync('reports/mutation', { recursive: true });
 const scores: Record<string, number> = {};
-for (const name of names) {
-  const { score, survivors } = await run(name, TARGETS[name] as Target);
+for (const [name, target] of runs) {
+  const { score, survivors } = await run(name, target);
   scores[name] = score;
   writeFileSync(`reports/mutation/${name}-survivors.txt`, `${survivors.join('\n')}\n`);
   console.log(
