@@ -50,7 +50,7 @@ const RECORD_SOURCES: ReadonlyMap<string, { kind: SourceKind; marker: string; or
   ]);
 
 /** The batch's top-level origin is its first record's. */
-function batchSource(kind: SourceKind, records: SourceRecord[]): InvocationSource {
+export function batchSource(kind: SourceKind, records: SourceRecord[]): InvocationSource {
   const source: InvocationSource = { kind, records };
   const first = records[0];
   if (first?.arn !== undefined) source.arn = first.arn;

@@ -1,4 +1,4 @@
-import { MAX_RECORDS } from './classify-batch.ts';
+import { batchSource, MAX_RECORDS } from './classify-batch.ts';
 import { applyAppSyncHost } from './classify-http.ts';
 import {
   applyAccountId,
@@ -49,15 +49,6 @@ function recordsOf(list: readonly unknown[], arnOf: (item: unknown) => string | 
     records.push(origin);
   }
   return records;
-}
-
-function batch(kind: SourceKind, records: SourceRecord[]): InvocationSource {
-  const source: InvocationSource = { kind, records };
-  const first = records[0];
-  if (first?.arn !== undefined) source.arn = first.arn;
-  if (first?.accountId !== undefined) source.accountId = first.accountId;
-  if (first?.region !== undefined) source.region = first.region;
-  return source;
 }
 
 /** AppSync: Lambda authorizer, Events API handler. */
@@ -211,7 +202,7 @@ function dataServices(event: object): InvocationSource | undefined {
   const applicationArn = text(event, 'applicationArn');
   const records = field(event, 'records');
   if (applicationArn && text(event, 'invocationId') && isArray(records)) {
-    const source = batch(
+    const source = batchSource(
       'kinesis-analytics',
       recordsOf(records, () => applicationArn),
     );
@@ -222,7 +213,7 @@ function dataServices(event: object): InvocationSource | undefined {
   const tasks = field(event, 'tasks');
   if (text(event, 'invocationSchemaVersion') && child(event, 'job') && isArray(tasks)) {
     // Schema 1.0 names the bucket ARN, 2.0 the bucket name (bucket ARNs carry no account or region).
-    return batch(
+    return batchSource(
       's3-batch',
       recordsOf(tasks, (task) => {
         const bucketArn = text(task, 's3BucketArn');
