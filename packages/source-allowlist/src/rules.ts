@@ -80,7 +80,8 @@ export interface CompiledRule {
   readonly resourceIds?: ReadonlySet<string>;
 }
 
-const RULE_FIELDS: ReadonlySet<string> = new Set([
+/** Every field a rule may name, in the order messages and suggestions list them. */
+export const RULE_FIELD_NAMES = [
   'kind',
   'arn',
   'verifySignature',
@@ -96,7 +97,8 @@ const RULE_FIELDS: ReadonlySet<string> = new Set([
   'bootstrapServers',
   'topic',
   'resourceId',
-]);
+] as const satisfies readonly (keyof AllowRule)[];
+const RULE_FIELDS: ReadonlySet<string> = new Set(RULE_FIELD_NAMES);
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const TOKEN = /^[^\s*]{1,256}$/;

@@ -6,40 +6,16 @@ import {
   type SourceRecord,
 } from '@lambda-sentinel/core';
 import type { AllowRule } from './rules.ts';
-import { compileRules } from './rules.ts';
+import { compileRules, RULE_FIELD_NAMES } from './rules.ts';
 
-type Field =
-  | 'kind'
-  | 'arn'
-  | 'accountId'
-  | 'region'
-  | 'apiId'
-  | 'stage'
-  | 'method'
-  | 'userPoolId'
-  | 'logGroup'
-  | 'distributionId'
-  | 'bootstrapServers'
-  | 'topic'
-  | 'resourceId';
+/** The fields a suggestion names: every rule field but a path (too specific) and verifySignature (added by hand). */
+type Field = Exclude<(typeof RULE_FIELD_NAMES)[number], 'path' | 'verifySignature'>;
 /** A rule while it is being built: each named field's allowed values. */
 type Draft = Map<Field, Set<string>>;
 
-const FIELD_ORDER: readonly Field[] = [
-  'kind',
-  'arn',
-  'accountId',
-  'region',
-  'apiId',
-  'stage',
-  'method',
-  'userPoolId',
-  'logGroup',
-  'distributionId',
-  'bootstrapServers',
-  'topic',
-  'resourceId',
-];
+const FIELD_ORDER: readonly Field[] = RULE_FIELD_NAMES.filter(
+  (field): field is Field => field !== 'path' && field !== 'verifySignature',
+);
 /** Source facts a rule can name, copied into a draft as observed. */
 const FACTS = ['userPoolId', 'logGroup', 'distributionId', 'resourceId'] as const;
 const batchKinds: ReadonlySet<string> = new Set(BATCH_SOURCE_KINDS);

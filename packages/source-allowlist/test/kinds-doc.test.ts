@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { classifyEvent, SOURCE_KINDS } from '@lambda-sentinel/core';
 import { fixtures } from '@lambda-sentinel/testing';
 import { describe, expect, it } from 'vitest';
+import { RULE_FIELD_NAMES } from '../src/rules.ts';
 
 // Docs ship with code: the guides' kind tables name every kind, and the facts the allowlist page
 // lists for a kind are exactly the rule fields its fixture's classification fills.
@@ -24,21 +25,11 @@ function allowlistTable(): Map<string, Set<string>> {
   return table;
 }
 
-const RULE_FACTS = [
-  'arn',
-  'accountId',
-  'region',
-  'apiId',
-  'stage',
-  'method',
-  'path',
-  'userPoolId',
-  'logGroup',
-  'distributionId',
-  'bootstrapServers',
-  'topic',
-  'resourceId',
-] as const;
+/** The rule fields that name a source fact (all but the kind and the signature switch). */
+const RULE_FACTS = RULE_FIELD_NAMES.filter(
+  (field): field is Exclude<(typeof RULE_FIELD_NAMES)[number], 'kind' | 'verifySignature'> =>
+    field !== 'kind' && field !== 'verifySignature',
+);
 
 describe('the guides show every kind', () => {
   it('core.md has a row for every kind', () => {
