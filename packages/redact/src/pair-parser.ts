@@ -69,8 +69,9 @@ export function keepInText(kind: KeyKind, value: string): boolean {
   return false;
 }
 
+/** A gap inside one line: space, tab, and the no-break space that copied text often carries. */
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9;
+  return c === 32 || c === 9 || c === 0xa0;
 }
 
 function isWhitespace(c: number): boolean {

@@ -123,3 +123,43 @@ describe('many provider tokens in one string', () => {
     expect(out).not.toContain('ghp_1234567890');
   });
 });
+
+describe('characters at the edges of a pair', () => {
+  it.each([
+    ['a no-break space', '\u00a0'],
+    ['a line separator', '\u2028'],
+    ['a paragraph separator', '\u2029'],
+    ['an ideographic space', '\u3000'],
+    ['a carriage return', '\r'],
+    ['a vertical tab', '\u000b'],
+    ['a form feed', '\f'],
+  ])('an unquoted value ends at %s', (_, space) => {
+    expect(redact.redactString(`a password=hunter2-Q7${space}next`)).toBe(`a password=${M}${space}next`);
+  });
+
+  it.each([
+    ['dotted', 'app.db.password'],
+    ['bracketed', 'config[password]'],
+    ['snake', 'pass_word'],
+    ['kebab', 'db-password'],
+  ])('a %s name is one name', (_, name) => {
+    expect(redact.redactString(`a ${name}=hunter2-Q7 b`)).toBe(`a ${name}=${M} b`);
+  });
+
+  it.each([
+    ['tabs', 'password \t= hunter2-Q7'],
+    ['no-break spaces', 'password\u00a0=\u00a0hunter2-Q7'],
+  ])('%s may stand around the separator', (_, pair) => {
+    expect(redact.redactString(`a ${pair} b`)).toBe(`a ${pair.replace('hunter2-Q7', M)} b`);
+  });
+
+  it('reads a long base64 run ending in = as a padded token, not as a name', () => {
+    for (const text of [
+      'sig AbcdToken1234567890xyzQ= next',
+      'key=AbcdToken1234567890xyzQ= tail',
+      'sig AbcdToken1234567890xyzQ== in the log',
+    ]) {
+      expect(redact.redactString(text)).toBe(text);
+    }
+  });
+});
