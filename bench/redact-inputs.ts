@@ -103,3 +103,12 @@ export const crafted = (size: number): [string, string][] => [
   ['jwt starts', fill('eyJ', size)],
 ];
 export const postWith = (body: string) => apiGatewayRestEvent({ body });
+
+/**
+ * Redactor options for the worst-case-vs-benign bodies: no string or total size limit, so the whole
+ * body is scanned (the default limit would cut 256 KB bodies to their first 64 KB and hide the scan).
+ */
+export const unlimitedOptions = {
+  maxStringLength: Number.POSITIVE_INFINITY,
+  maxTotalSize: Number.POSITIVE_INFINITY,
+} as const;

@@ -23,6 +23,7 @@ import {
   payload,
   payloadPaths,
   postWith,
+  unlimitedOptions,
 } from './redact-inputs.ts';
 
 const { positionals, values } = parseArgs({
@@ -216,10 +217,7 @@ if (wanted.has('keyspaths')) {
   }
 }
 if (wanted.has('crafted')) {
-  const unlimited = createRedactor({
-    maxStringLength: Number.POSITIVE_INFINITY,
-    maxTotalSize: Number.POSITIVE_INFINITY,
-  });
+  const unlimited = createRedactor(unlimitedOptions);
   for (const kb of [8, 64, 256]) {
     const size = kb * 1024;
     const benign = postWith(benignText(size));
