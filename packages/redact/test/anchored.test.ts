@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { regexDetector, START } from '../src/detector.ts';
 import { anchoredDetector } from '../src/secret-detectors.ts';
 import { TOKEN_FORMATS, type TokenFormat } from '../src/token-formats.ts';
+import { runs } from './runs.ts';
 
 const anchored = (TOKEN_FORMATS as readonly TokenFormat[]).filter((f) => f.anchor !== undefined);
 
@@ -101,7 +102,7 @@ describe('formats found from their literal', () => {
           expect(fast.mask(text, () => fastHits++)).toBe(slow.mask(text, () => slowHits++));
           expect(fastHits).toBe(slowHits);
         }),
-        { numRuns: 4000 },
+        { numRuns: runs(4000) },
       );
     });
 
@@ -117,9 +118,9 @@ describe('formats found from their literal', () => {
           expect(fastHits).toBe(slowHits);
           if (slowHits > 0) matched++;
         }),
-        { numRuns: 4000 },
+        { numRuns: runs(4000) },
       );
-      expect(matched).toBeGreaterThan(100); // the generator does make matches
+      expect(matched).toBeGreaterThan(runs(4000) / 40); // the generator does make matches
     });
 
     it(`mask a real-shaped token in text: ${format.family}`, () => {

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../src/index.ts';
+import { runs } from './runs.ts';
 
 const redact = createRedactor();
 
@@ -286,7 +287,7 @@ describe('no planted secret survives redaction', () => {
           if (text.includes(needle)) throw new Error(`leaked ${needle}\n${text}`);
         }
       }),
-      { numRuns: 2500 },
+      { numRuns: runs(2500) },
     );
   });
 
@@ -296,7 +297,7 @@ describe('no planted secret survives redaction', () => {
         const out = redact.redactString(planted.value as string);
         for (const needle of planted.needles) expect(out).not.toContain(needle);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -307,7 +308,7 @@ describe('no planted secret survives redaction', () => {
         // In text a name ends at whitespace, so spaced names only count as object keys.
         if (!key.includes(' ')) expect(redact.redactString(`${key}=${value}`)).not.toContain(value);
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 });
@@ -333,7 +334,7 @@ describe('robustness', () => {
         redact.withCounts(input);
         expect(input).toStrictEqual(pristine);
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -343,7 +344,7 @@ describe('robustness', () => {
         redact(a.value);
         expect(a.value).toStrictEqual(b.value);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -352,7 +353,7 @@ describe('robustness', () => {
       fc.property(anything, (input) => {
         expect(() => JSON.stringify(redact(input))).not.toThrow();
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SHORT_STRING } from '../src/detector.ts';
 import type { RedactorOptions } from '../src/index.ts';
 import { buildRedactor } from '../src/redactor.ts';
+import { runs } from './runs.ts';
 
 // Pieces that make short strings interesting: gate characters (`:` `=` `@` `%` `.`), form and
 // JSON syntax, whitespace at the start, secret names, email parts, digits and phone-number parts
@@ -128,13 +129,13 @@ describe('short-string shortcut', () => {
         fc.property(value, (input) => {
           expect(fast.withCounts(input)).toEqual(full.withCounts(input));
         }),
-        { numRuns: 1500 },
+        { numRuns: runs(1500) },
       );
       fc.assert(
         fc.property(shortString, (s) => {
           expect(fast.redactString(s)).toBe(full.redactString(s));
         }),
-        { numRuns: 3000 },
+        { numRuns: runs(3000) },
       );
     });
   }
