@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   invocationState,
@@ -390,6 +391,66 @@ describe('emfMetrics: concurrent invocations (Lambda Managed Instances)', () => 
   });
 });
 
+describe('emfMetrics: whose CPU CpuTime counts', () => {
+  /** Spins `cpuMs` of its own thread's CPU time (not wall time: the machine may be loaded). */
+  const spin = (cpuMs: number) => {
+    const clock = () => {
+      const { user, system } = process.threadCpuUsage?.() ?? process.cpuUsage();
+      return (user + system) / 1000;
+    };
+    const end = clock() + cpuMs;
+    while (clock() < end) {
+      // CPU work on this thread only
+    }
+  };
+
+  /** A handler that waits while a worker thread of this process spins 200 ms of its CPU. */
+  const waitingHandler = (options: Partial<EmfMetricsOptions>) =>
+    middy(async () => {
+      const worker = new Worker(
+        `const { parentPort } = require('node:worker_threads');
+         const clock = () => { const { user, system } = process.threadCpuUsage(); return (user + system) / 1000; };
+         const end = clock() + 200;
+         while (clock() < end) {}
+         parentPort.postMessage('done');`,
+        { eval: true },
+      );
+      try {
+        await new Promise((resolve) => worker.once('message', resolve));
+      } finally {
+        await worker.terminate();
+      }
+      return 'done';
+    }).use(emfMetrics({ metrics: newMetrics(), ...options }));
+
+  it.skipIf(typeof process.threadCpuUsage !== 'function')(
+    "by default, the invocation's own thread: another thread's work is not counted",
+    async () => {
+      const out = await captureOutput(() => invoke(waitingHandler({}), {}));
+      const [doc] = mainDocs(validEmf(out));
+      expect(doc?.Duration as number).toBeGreaterThanOrEqual(199);
+      expect(doc?.CpuTime as number).toBeLessThan(100);
+    },
+  );
+
+  it.skipIf(typeof process.threadCpuUsage !== 'function')(
+    "with cpuTime: 'process', every thread of the process",
+    async () => {
+      const out = await captureOutput(() => invoke(waitingHandler({ cpuTime: 'process' }), {}));
+      const [doc] = mainDocs(validEmf(out));
+      expect(doc?.CpuTime as number).toBeGreaterThanOrEqual(200);
+    },
+  );
+
+  it('counts CPU work on its own thread in either scope', async () => {
+    for (const cpuTime of ['thread', 'process'] as const) {
+      const handler = middy(async () => spin(120)).use(emfMetrics({ metrics: newMetrics(), cpuTime }));
+      const [doc] = mainDocs(validEmf(await captureOutput(() => invoke(handler, {}))));
+      expect(doc?.CpuTime as number).toBeGreaterThanOrEqual(120);
+    }
+  });
+});
+
 describe('emfMetrics: failure isolation (rule 1)', () => {
   class BrokenMetrics extends Metrics {
     override publishStoredMetrics(): this {
@@ -547,6 +608,7 @@ describe('emfMetrics: bad options (rule 5)', () => {
     ['publishBeforeTimeoutMs', { metrics, publishBeforeTimeoutMs: -5 }],
     ['eventLoopSampleMs', { metrics, eventLoopSampleMs: 0.5 }],
     ['onFailure', { metrics, onFailure: 'log' }],
+    ['cpuTime', { metrics, cpuTime: 'invocation' }],
     ['budget', { metrics, budget: {} }],
   ];
   it.each(cases)('names %s', (option, options) => {
