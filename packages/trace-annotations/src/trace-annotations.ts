@@ -125,23 +125,15 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
     }
   };
 
-  // Who the function is changes only with its context's version and alias (and, in tests, its
-  // environment): work it out once per distinct input, not on every invocation.
+  // Who the function is changes only with its context's version and alias; the environment is
+  // fixed for the life of a Lambda process, so it is read when the middleware is first used, not
+  // on every invocation (each process.env read is a call into the runtime).
   let identityMemo: { key: string; facts: IdentityFacts } | undefined;
   const identityFacts = (request: Request): IdentityFacts => {
     const context = request.context as Partial<Request['context']> | undefined;
-    const env = process.env;
-    const key = [
-      context?.functionName,
-      context?.functionVersion,
-      context?.invokedFunctionArn,
-      env.SENTINEL_TAGS,
-      env.POWERTOOLS_SERVICE_NAME,
-      env.AWS_LAMBDA_FUNCTION_NAME,
-      env.AWS_LAMBDA_FUNCTION_VERSION,
-    ].join('\u0000');
+    const key = `${context?.functionName}\u0000${context?.functionVersion}\u0000${context?.invokedFunctionArn}`;
     if (identityMemo?.key !== key) {
-      const identity = functionIdentity(request.context, env, { serviceName, tags });
+      const identity = functionIdentity(request.context, process.env, { serviceName, tags });
       const otherTags = Object.entries(identity.tags).filter(
         ([tag]) => !(ANNOTATED_TAGS as readonly string[]).includes(tag),
       );
@@ -191,14 +183,16 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
   return {
     before(request) {
       // Traced or not, an invocation after the `expires` date is a security event.
+      let facts: IdentityFacts | undefined;
       guarded('expiry', () => {
-        reportExpiry(identityFacts(request).expiry, request);
+        facts = identityFacts(request);
+        reportExpiry(facts.expiry, request);
       });
       guarded('identity', () => {
         const writer = findWriter(request);
         if (!writer) return;
         const state = invocationState(request);
-        const facts = identityFacts(request);
+        facts ??= identityFacts(request);
         const source = invocationSource(request);
         writer.put('Service', facts.service);
         writer.put('ColdStart', state.coldStart);
