@@ -6,7 +6,7 @@ import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type Budgets, compileBudgets, overruns } from './budgets.ts';
 import { EventLoopMonitor, type LoopWindow } from './event-loop-monitor.ts';
-import { SentinelMetrics } from './sentinel-metrics.ts';
+import { type ExtraFigures, SentinelMetrics } from './sentinel-metrics.ts';
 
 /** Options of {@link emfMetrics}: only `metrics` is required. */
 export interface EmfMetricsOptions {
@@ -257,26 +257,38 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
     // a shared Metrics store in between (on Managed Instances Powertools also
     // keeps stored metrics per invocation).
     safely(() => {
-      metrics.addMetric(METRIC_NAMES.duration, MetricUnit.Milliseconds, round(durationMs));
-      if (cpuMs !== undefined) metrics.addMetric(METRIC_NAMES.cpuTime, MetricUnit.Milliseconds, round(cpuMs));
+      const figures: ExtraFigures['metrics'][number][] = [
+        [METRIC_NAMES.duration, MetricUnit.Milliseconds, round(durationMs)],
+      ];
+      if (cpuMs !== undefined) figures.push([METRIC_NAMES.cpuTime, MetricUnit.Milliseconds, round(cpuMs)]);
       if (eventLoopDelayMs !== undefined) {
-        metrics.addMetric(METRIC_NAMES.eventLoopDelayMax, MetricUnit.Milliseconds, round(eventLoopDelayMs));
+        figures.push([METRIC_NAMES.eventLoopDelayMax, MetricUnit.Milliseconds, round(eventLoopDelayMs)]);
       }
       if (memoryMb !== undefined)
-        metrics.addMetric(METRIC_NAMES.memoryUsed, MetricUnit.Megabytes, round(memoryMb));
-      if (coldStart && state.coldStart) metrics.addMetric(METRIC_NAMES.coldStart, MetricUnit.Count, 1);
+        figures.push([METRIC_NAMES.memoryUsed, MetricUnit.Megabytes, round(memoryMb)]);
+      if (coldStart && state.coldStart) figures.push([METRIC_NAMES.coldStart, MetricUnit.Count, 1]);
       // A refused invocation (the allowlist recorded `source_rejected` and threw) is a security
       // event, counted in SecurityEvents; the handler never ran, so it is no function error.
       const refused = outcome === 'error' && state.securityEvents.some((e) => e.type === 'source_rejected');
-      if (outcome === 'near_timeout') metrics.addMetric(METRIC_NAMES.nearTimeout, MetricUnit.Count, 1);
-      else metrics.addMetric(METRIC_NAMES.errors, MetricUnit.Count, outcome === 'error' && !refused ? 1 : 0);
+      if (outcome === 'near_timeout') figures.push([METRIC_NAMES.nearTimeout, MetricUnit.Count, 1]);
+      else figures.push([METRIC_NAMES.errors, MetricUnit.Count, outcome === 'error' && !refused ? 1 : 0]);
       // Metadata, not dimensions: searchable in Logs Insights, free in CloudWatch.
-      if (requestId) metrics.addMetadata('request_id', requestId);
-      metrics.addMetadata('outcome', refused ? 'refused' : outcome);
-      if (measure.peakConcurrency > 1)
-        metrics.addMetadata('concurrent_invocations', String(measure.peakConcurrency));
+      const metadata: Record<string, string> = {};
+      if (requestId) metadata.request_id = requestId;
+      metadata.outcome = refused ? 'refused' : outcome;
+      if (measure.peakConcurrency > 1) metadata.concurrent_invocations = String(measure.peakConcurrency);
+      if (metrics instanceof SentinelMetrics) {
+        // One document, without a trip through Powertools' stores per figure.
+        metrics.publishStoredMetricsWith({ metrics: figures, metadata });
+        return;
+      }
+      try {
+        for (const [name, unit, value] of figures) metrics.addMetric(name, unit, value);
+        for (const [key, value] of Object.entries(metadata)) metrics.addMetadata(key, value);
+      } finally {
+        metrics.publishStoredMetrics();
+      }
     });
-    safely(() => metrics.publishStoredMetrics());
 
     if (securityEvents) {
       safely(() => {

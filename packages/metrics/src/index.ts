@@ -7,4 +7,4 @@ export {
 export type { Budgets } from './budgets.ts';
 export { type CreateMetricsOptions, createMetrics, DEFAULT_NAMESPACE } from './create-metrics.ts';
 export { type EmfMetricsOptions, EVENT_TYPE_DIMENSION, emfMetrics, METRIC_NAMES } from './emf-metrics.ts';
-export { SentinelMetrics, type SentinelMetricsOptions } from './sentinel-metrics.ts';
+export { type ExtraFigures, SentinelMetrics, type SentinelMetricsOptions } from './sentinel-metrics.ts';

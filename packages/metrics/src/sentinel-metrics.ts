@@ -15,6 +15,20 @@ import {
   RESERVED_KEY,
 } from './emf-rules.ts';
 
+/**
+ * Figures published together with the stored metrics, in the same EMF document
+ * ({@link SentinelMetrics.publishStoredMetricsWith}).
+ */
+export interface ExtraFigures {
+  /** Metrics as `[name, unit, value]`, in the document's order. */
+  metrics: ReadonlyArray<readonly [name: string, unit: MetricUnit, value: number]>;
+  /** Metadata (properties, not dimensions), redacted like `addMetadata`'s. */
+  metadata: Readonly<Record<string, string>>;
+}
+
+/** CloudWatch reads at most 100 metrics from one EMF directive. */
+const MAX_METRICS_PER_DOCUMENT = 100;
+
 interface WarnLogger {
   warn: (...args: unknown[]) => void;
 }
@@ -126,6 +140,64 @@ export class SentinelMetrics extends Metrics {
    */
   override publishStoredMetrics(): this {
     return ownOutput(() => super.publishStoredMetrics());
+  }
+
+  /**
+   * Publishes the stored metrics plus `extra` in one EMF document, as adding each with `addMetric` /
+   * `addMetadata` and then calling `publishStoredMetrics()` would, but without a trip through
+   * Powertools' per-invocation stores for each figure (every such trip reads the environment).
+   * `emfMetrics` publishes its per-invocation figures this way. Where the shortcut could print
+   * something different — a name already in the document, more than 100 metrics, metrics
+   * disabled, `POWERTOOLS_DEV`, `throwOnEmptyMetrics` with nothing stored — it takes the long way.
+   */
+  publishStoredMetricsWith(extra: ExtraFigures): this {
+    const redactor = this.settings().redactor;
+    if (this.isDisabled() || process.env.POWERTOOLS_DEV) return this.publishTheLongWay(extra);
+    let document: ReturnType<Metrics['serializeMetrics']>;
+    try {
+      document = this.serializeMetrics();
+    } catch {
+      return this.publishTheLongWay(extra); // throwOnEmptyMetrics with nothing stored
+    }
+    const directive = document._aws.CloudWatchMetrics[0];
+    const out = document as unknown as Record<string, unknown>;
+    if (!directive || directive.Metrics.length + extra.metrics.length > MAX_METRICS_PER_DOCUMENT) {
+      return this.publishTheLongWay(extra);
+    }
+    for (const [name, , value] of extra.metrics) {
+      if (Object.hasOwn(out, name) || metricNameProblem(name) || metricValueProblem(value)) {
+        return this.publishTheLongWay(extra);
+      }
+    }
+    for (const key of Object.keys(extra.metadata)) {
+      if (Object.hasOwn(out, key) || key === RESERVED_KEY) return this.publishTheLongWay(extra);
+    }
+    for (const [key, value] of Object.entries(extra.metadata)) out[key] = redactedValue(redactor, key, value);
+    for (const [name, unit, value] of extra.metrics) {
+      directive.Metrics.push({ Name: name, Unit: unit });
+      out[name] = value;
+    }
+    try {
+      const line = `${JSON.stringify(document)}\n`;
+      ownOutput(() => process.stdout.write(line));
+    } finally {
+      this.clearMetrics();
+      this.clearDimensions();
+      this.clearMetadata();
+    }
+    return this;
+  }
+
+  private publishTheLongWay(extra: ExtraFigures): this {
+    try {
+      for (const [name, unit, value] of extra.metrics) this.addMetric(name, unit, value);
+      for (const [key, value] of Object.entries(extra.metadata)) this.addMetadata(key, value);
+    } finally {
+      // What was stored is published even when one of the figures is refused (say, a name the
+      // handler already used with another unit); the refusal still reaches the caller.
+      this.publishStoredMetrics();
+    }
+    return this;
   }
 
   override addDimension(name: string, value: string): this {
