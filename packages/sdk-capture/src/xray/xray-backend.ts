@@ -1,4 +1,5 @@
 import xraySdk from 'aws-xray-sdk-core';
+import { DaemonSocket } from '../daemon-socket.ts';
 import type {
   AnnotationValue,
   InvocationStart,
@@ -10,6 +11,8 @@ import type {
   TraceBackend,
   TraceSpan,
 } from '../port.ts';
+import type { Reporter } from '../report.ts';
+import { createReporter } from '../report.ts';
 import { formatTraceHeader, parseTraceHeader } from '../trace-header.ts';
 import { xrayFields } from './blocks.ts';
 import { xrayCause } from './cause.ts';
@@ -38,10 +41,20 @@ export interface XrayBackendOptions {
   tracer?: PowertoolsTracerLike;
   /**
    * `host:port` of the X-Ray daemon. Default: `AWS_XRAY_DAEMON_ADDRESS`, as
-   * the X-Ray SDK reads it at load. Setting it changes the SDK's address for
-   * the whole process (its only public way).
+   * Lambda sets it and the X-Ray SDK reads it at load. The adapter sends its
+   * subsegments there itself; setting it also changes the SDK's address for
+   * the whole process (its only public way), for other code using the SDK.
    */
   daemonAddress?: string;
+}
+
+// The X-Ray daemon protocol: a header line, then the segment document.
+const DAEMON_HEADER = '{"format":"json","version":1}\n';
+
+/** Where an invocation's handler subsegment goes when it ends. */
+interface Emitter {
+  socket: DaemonSocket;
+  report: Reporter;
 }
 
 const OUTCOME_FLAGS: Record<Exclude<Outcome, 'ok'>, (s: Subsegment) => void> = {
@@ -117,10 +130,12 @@ class XrayInvocation implements InvocationTrace {
   readonly handlerSpan: XraySpan;
   readonly #tracer: PowertoolsTracerLike | undefined;
   readonly #previousTracerSegment: unknown;
+  readonly #emitter: Emitter;
   #ended = false;
 
-  constructor(root: Segment, name: string, tracer: PowertoolsTracerLike | undefined) {
+  constructor(root: Segment, name: string, tracer: PowertoolsTracerLike | undefined, emitter: Emitter) {
     this.traceId = root.trace_id;
+    this.#emitter = emitter;
     this.handlerSpan = new XraySpan(root.addNewSubsegment(name), 'internal', root.trace_id);
     this.#tracer = tracer;
     if (tracer) {
@@ -152,9 +167,17 @@ class XrayInvocation implements InvocationTrace {
     this.#ended = true;
     try {
       this.handlerSpan.end(outcome);
-      // Our root is never closed (Lambda emits the function segment), so the
-      // SDK does not stream the handler subsegment by itself: send it.
-      this.handlerSpan.subsegment.flush();
+      // Our root is never closed (Lambda emits the function segment), so the SDK does not stream
+      // the handler subsegment by itself: send it, as its public flush() would, but over a socket
+      // kept for the process (the SDK opens and closes one per send in Lambda).
+      const { subsegment } = this.handlerSpan;
+      if (subsegment.segment?.notTraced !== true && !subsegment.notTraced) {
+        const message = Buffer.from(`${DAEMON_HEADER}${subsegment.format()}`, 'utf8');
+        const { socket, report } = this.#emitter;
+        socket.send(message, (error) => {
+          if (error) report('sending the trace to the X-Ray daemon', error);
+        });
+      }
     } finally {
       if (this.#tracer && this.#previousTracerSegment !== undefined) {
         this.#tracer.setSegment(this.#previousTracerSegment as never);
@@ -175,6 +198,7 @@ class XrayInvocation implements InvocationTrace {
 export function xrayBackend(options: XrayBackendOptions = {}): TraceBackend {
   if (options.daemonAddress) xraySdk.setDaemonAddress(options.daemonAddress);
   const { tracer } = options;
+  const emitter: Emitter = { socket: new DaemonSocket(options.daemonAddress), report: createReporter() };
   return {
     name: 'xray',
     startInvocation(start: InvocationStart): InvocationTrace | undefined {
@@ -184,7 +208,7 @@ export function xrayBackend(options: XrayBackendOptions = {}): TraceBackend {
       if (!context?.sampled) return undefined;
       const root = new xraySdk.Segment(start.name, context.root);
       root.id = context.parent;
-      return new XrayInvocation(root, start.name, tracer);
+      return new XrayInvocation(root, start.name, tracer, emitter);
     },
   };
 }
