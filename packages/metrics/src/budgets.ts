@@ -4,7 +4,7 @@ import { SentinelConfigError } from '@lambda-sentinel/core';
 export interface Budgets {
   /** Wall-clock duration of the invocation, in ms (`Duration`). */
   durationMs?: number;
-  /** CPU time (user + system) the process spent during the invocation, in ms (`CpuTime`). */
+  /** CPU time (user + system) of the invocation's thread (or process, `cpuTime: 'process'`) during the invocation, in ms (`CpuTime`). */
   cpuMs?: number;
   /** The longest the event loop was blocked during the invocation, in ms (`EventLoopDelayMax`). */
   eventLoopDelayMs?: number;

@@ -245,7 +245,15 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
             type: 'budget_exceeded',
             severity: 'high',
             message: `${overrun.budget} budget exceeded: measured ${round(overrun.measured)}, limit ${overrun.limit}`,
-            detail: { budget: overrun.budget, limit: overrun.limit, measured: round(overrun.measured) },
+            detail: {
+              budget: overrun.budget,
+              limit: overrun.limit,
+              measured: round(overrun.measured),
+              // Other invocations ran meanwhile: CPU, loop delay and memory were shared with them.
+              ...(measure.peakConcurrency > 1 && overrun.budget !== 'durationMs'
+                ? { concurrent_invocations: measure.peakConcurrency }
+                : {}),
+            },
             recordedBy: 'metrics',
           },
           request,

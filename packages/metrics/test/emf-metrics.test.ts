@@ -377,6 +377,36 @@ describe('emfMetrics: concurrent invocations (Lambda Managed Instances)', () => 
     }
   });
 
+  it('marks a budget overrun on a shared figure with the overlap, and one measured alone without it', async () => {
+    const events: SecurityEvent[][] = [];
+    const keep: MiddlewareObj = {
+      after: (request) => {
+        events.push([...invocationState(request).securityEvents]);
+      },
+    };
+    const handler = middy(async (event: { block: boolean }) => {
+      await sleep(5);
+      if (event.block) busyLoop(120);
+      await sleep(5);
+    })
+      .use(keep)
+      .use(emfMetrics({ metrics: newMetrics(), budgets: { eventLoopDelayMs: 50, durationMs: 60 } }));
+    await captureOutput(() => invokeConcurrently(handler, [{ block: true }, { block: false }]));
+    await captureOutput(() => invoke(handler, { block: true }));
+    const overruns = events.map((list) =>
+      list
+        .filter((e) => e.type === 'budget_exceeded')
+        .map((e) => [e.detail.budget, e.detail.concurrent_invocations]),
+    );
+    // Together: the loop delay was shared by two invocations; a duration is each one's own.
+    for (const list of overruns.slice(0, 2)) {
+      expect(list).toContainEqual(['eventLoopDelayMs', 2]);
+      expect(list).toContainEqual(['durationMs', undefined]);
+    }
+    // Alone: nothing shared, nothing marked.
+    expect(overruns[2]).toContainEqual(['eventLoopDelayMs', undefined]);
+  });
+
   it('a busy loop in one invocation shows in the others that were in flight (one shared loop)', async () => {
     const metrics = newMetrics();
     const handler = middy(async (event: { block: boolean }) => {
