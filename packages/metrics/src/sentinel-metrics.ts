@@ -22,7 +22,11 @@ import {
 export interface ExtraFigures {
   /** Metrics as `[name, unit, value]`, in the document's order. */
   metrics: ReadonlyArray<readonly [name: string, unit: MetricUnit, value: number]>;
-  /** Metadata (properties, not dimensions), redacted like `addMetadata`'s. */
+  /**
+   * Metadata (properties, not dimensions), printed as given: the caller's own facts, never user
+   * data (`emfMetrics`' request id — which Powertools' logger prints unredacted on every line —
+   * outcome word and overlap count). Anything else goes through `addMetadata`, which redacts.
+   */
   metadata: Readonly<Record<string, string>>;
 }
 
@@ -143,15 +147,14 @@ export class SentinelMetrics extends Metrics {
   }
 
   /**
-   * Publishes the stored metrics plus `extra` in one EMF document, as adding each with `addMetric` /
-   * `addMetadata` and then calling `publishStoredMetrics()` would, but without a trip through
-   * Powertools' per-invocation stores for each figure (every such trip reads the environment).
-   * `emfMetrics` publishes its per-invocation figures this way. Where the shortcut could print
-   * something different — a name already in the document, more than 100 metrics, metrics
+   * @internal `emfMetrics`' publish: the stored metrics plus `extra` in one EMF document, as adding
+   * each figure and then calling `publishStoredMetrics()` would, but without a trip through
+   * Powertools' per-invocation stores for each figure (every such trip reads the environment), and
+   * with `extra.metadata` printed as given (see {@link ExtraFigures}). Where the shortcut could
+   * print something different — a name already in the document, more than 100 metrics, metrics
    * disabled, `POWERTOOLS_DEV`, `throwOnEmptyMetrics` with nothing stored — it takes the long way.
    */
   publishStoredMetricsWith(extra: ExtraFigures): this {
-    const redactor = this.settings().redactor;
     if (this.isDisabled() || process.env.POWERTOOLS_DEV) return this.publishTheLongWay(extra);
     let document: ReturnType<Metrics['serializeMetrics']>;
     try {
@@ -172,7 +175,7 @@ export class SentinelMetrics extends Metrics {
     for (const key of Object.keys(extra.metadata)) {
       if (Object.hasOwn(out, key) || key === RESERVED_KEY) return this.publishTheLongWay(extra);
     }
-    for (const [key, value] of Object.entries(extra.metadata)) out[key] = redactedValue(redactor, key, value);
+    for (const [key, value] of Object.entries(extra.metadata)) out[key] = value;
     for (const [name, unit, value] of extra.metrics) {
       directive.Metrics.push({ Name: name, Unit: unit });
       out[name] = value;
@@ -191,7 +194,7 @@ export class SentinelMetrics extends Metrics {
   private publishTheLongWay(extra: ExtraFigures): this {
     try {
       for (const [name, unit, value] of extra.metrics) this.addMetric(name, unit, value);
-      for (const [key, value] of Object.entries(extra.metadata)) this.addMetadata(key, value);
+      for (const [key, value] of Object.entries(extra.metadata)) super.addMetadata(key, value);
     } finally {
       // What was stored is published even when one of the figures is refused (say, a name the
       // handler already used with another unit); the refusal still reaches the caller.
