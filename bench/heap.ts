@@ -16,7 +16,8 @@ if (!gc) {
 }
 
 await lambdaBenchEnvironment();
-const { BENCH_API, sentinelStack, trioStack } = await import('./stacks.ts');
+const { BENCH_API, sentinelStack } = await import('./stacks.ts');
+const { trioStack } = await import('./trio-stack.ts');
 
 const event = apiGatewayRestEvent(BENCH_API);
 const stacks: Record<string, () => BenchHandler> = {

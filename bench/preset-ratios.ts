@@ -97,10 +97,13 @@ if (values.isolated) {
 
 await lambdaBenchEnvironment();
 // Imported after the environment is set: the X-Ray SDK reads it when it is loaded.
-const { BENCH_API, bareMiddyStack, sentinelStack, trioStack } = await import('./stacks.ts');
+const { BENCH_API, bareMiddyStack, sentinelStack } = await import('./stacks.ts');
+// Only when measured: it loads the X-Ray SDK, which an `otel`-only function never does.
+const trioStack =
+  only === undefined || only === 'trio' ? (await import('./trio-stack.ts')).trioStack : undefined;
 const event = apiGatewayRestEvent(BENCH_API);
 const build: Record<Stack, () => ReturnType<typeof bareMiddyStack>> = {
-  trio: trioStack,
+  trio: () => (trioStack as NonNullable<typeof trioStack>)(),
   otel: () => sentinelStack('otel'),
   xray: () => sentinelStack('xray'),
 };

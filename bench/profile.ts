@@ -25,7 +25,7 @@ const event = apiGatewayRestEvent({ apiId: 'a1b2c3d4e5', stage: 'prod' });
 const tags = { owner: 'team-bench', environment: 'bench', lifecycle: 'ga' };
 
 async function build(name: Case) {
-  if (name === 'trio') return (await import('./stacks.ts')).trioStack();
+  if (name === 'trio') return (await import('./trio-stack.ts')).trioStack();
   if (name === 'sentinel-xray' || name === 'sentinel-otel') {
     return (await import('./stacks.ts')).sentinelStack(name === 'sentinel-xray' ? 'xray' : 'otel');
   }

@@ -1,13 +1,11 @@
 // The stacks the whole-stack measurements compare (`pnpm bench preset`, bench/heap.ts,
 // bench/profile.ts), built in one place so every measurement runs the same handler doing the same
 // work. Import it after lambdaBenchEnvironment() (bench/run.ts does): the X-Ray SDK reads the
-// environment when it is loaded.
+// environment when it is loaded. The trio is in trio-stack.ts, so that a process measuring only
+// sentinel() with `otel` never loads the X-Ray SDK (and cls-hooked's async hooks) it would not load
+// on Lambda either.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createLogger } from '@lambda-sentinel/logger';
 import { createMetrics } from '@lambda-sentinel/metrics';
 import { sentinel } from '@lambda-sentinel/preset';
@@ -21,7 +19,7 @@ export type BenchHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
 export const BENCH_API = { apiId: 'a1b2c3d4e5', stage: 'prod' } as const;
 
 /** One log line and one metric: the same work in every stack, through its own instances. */
-function work(logger: Logger, metrics: Metrics) {
+export function work(logger: Logger, metrics: Metrics) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     logger.info('order received', { path: event.path });
     metrics.addMetric('OrdersReceived', 'Count', 1);
@@ -34,16 +32,6 @@ export function bareMiddyStack(): BenchHandler {
   const logger = new Logger({ serviceName: 'bench' });
   const metrics = new Metrics({ namespace: 'LambdaSentinelBench', serviceName: 'bench' });
   return middy(work(logger, metrics));
-}
-
-/** The Powertools trio: tracer, metrics and logger middlewares. */
-export function trioStack(): BenchHandler {
-  const logger = new Logger({ serviceName: 'bench' });
-  const metrics = new Metrics({ namespace: 'LambdaSentinelBench', serviceName: 'bench' });
-  return middy(work(logger, metrics))
-    .use(captureLambdaHandler(new Tracer({ serviceName: 'bench' })))
-    .use(logMetrics(metrics))
-    .use(injectLambdaContext(logger));
 }
 
 /** `sentinel()` with the given tracing backend, admitting the bench's API. */

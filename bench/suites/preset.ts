@@ -3,7 +3,8 @@
 // bare Middy for the overhead arithmetic.
 import { bench, summary } from 'mitata';
 import { apiGatewayRestEvent, lambdaBenchEnvironment, nextInvocation, settle } from '../lambda-env.ts';
-import { BENCH_API, bareMiddyStack, sentinelStack, trioStack } from '../stacks.ts';
+import { BENCH_API, bareMiddyStack, sentinelStack } from '../stacks.ts';
+import { trioStack } from '../trio-stack.ts';
 
 await lambdaBenchEnvironment();
 
