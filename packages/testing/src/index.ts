@@ -10,6 +10,7 @@ export {
 export { type DynaliteOptions, type DynaliteServer, startDynalite } from './dynalite.ts';
 export * as fixtures from './fixtures/index.ts';
 export {
+  type ConcurrentInvokeOptions,
   type InvokeOptions,
   type InvokeResult,
   invoke,
