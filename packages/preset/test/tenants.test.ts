@@ -81,7 +81,7 @@ describe.each(['xray', 'otel'] as const)('sentinel() in tenant isolation mode, t
         const refusal = own.find(
           (line) => (line.security_event as { type?: string } | undefined)?.type === 'source_rejected',
         );
-        expect((refusal?.security_event as { detail: { reason: string } }).detail.reason).toBe(
+        expect((refusal?.security_event as { detail: { reason: string } } | undefined)?.detail.reason).toBe(
           'tenant_not_allowed',
         );
       }
