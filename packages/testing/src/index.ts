@@ -18,6 +18,13 @@ export {
   type LambdaHandler,
 } from './invoke.ts';
 export {
+  invokeManagedInstance,
+  type ManagedInstanceOptions,
+  type ManagedInvocation,
+  type ManagedInvocationResult,
+  type ManagedWorkerResult,
+} from './managed-instances.ts';
+export {
   type OtlpHttpRequest,
   type OtlpReceiver,
   type OtlpSpan,
@@ -31,6 +38,7 @@ export {
   captureOutput,
   type EmfDocument,
   type LogRecord,
+  parseLines,
 } from './output.ts';
 export { renderSpans, renderTrace } from './render-trace.ts';
 export { type SpanView, spanFromOtlp, spanFromXray } from './span-view.ts';
