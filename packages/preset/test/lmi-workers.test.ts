@@ -5,7 +5,9 @@
 // invocations with tenants: every log line, EMF document, security event and
 // trace must carry its own invocation's request id and tenant, in the worker
 // that ran it, with both tracing backends.
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import {
   type Bundle,
   bundleHandler,
@@ -185,5 +187,81 @@ describe.each(['xray', 'otel'] as const)('sentinel() on Lambda Managed Instances
         expect(span.annotations.security_event).toBe(allowedFor(who.n) ? 'probe_event' : 'source_rejected');
       }
     }
+  }, 120_000);
+});
+
+const RUNTIME_GUARD = resolve(import.meta.dirname, '../../runtime-guard/src/index.ts');
+const guardedSource = `
+import { threadId } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import middy from '@middy/core';
+import { runtimeGuard } from ${JSON.stringify(RUNTIME_GUARD)};
+import { sentinel } from ${JSON.stringify(PRESET)};
+
+// Only the worker told so builds a guard at init: writes outside /nowhere are blocked there.
+const guarded = process.env.GUARDED === '1';
+const guard = guarded ? runtimeGuard({ mode: 'allow', fileWrite: { mode: 'block', allow: ['/nowhere/**'] } }) : false;
+
+export const handler = middy(async (event) => {
+  const n = Number(event.body);
+  await new Promise((resolve) => setTimeout(resolve, n % 5));
+  let outcome = 'written';
+  try {
+    writeFileSync(join(process.env.OUT_DIR, 'file-' + n), 'x');
+  } catch (error) {
+    outcome = error.name;
+  }
+  return { statusCode: 200, body: JSON.stringify({ n, worker: threadId, guarded, outcome }) };
+}).use(
+  sentinel({
+    serviceName: 'lmi-guard',
+    tracing: false,
+    allow: [{ kind: 'apigateway-rest', apiId: ${JSON.stringify(API.apiId)}, stage: ${JSON.stringify(API.stage)} }],
+    guard,
+  }),
+);
+`;
+
+describe('the runtime guard on Lambda Managed Instances', () => {
+  it("one worker's guard policy governs that worker only", async () => {
+    const guardedBundle = await bundleHandler({
+      source: guardedSource,
+      resolveDir: import.meta.dirname,
+      format: 'esm',
+    });
+    const outDir = mkdtempSync(join(tmpdir(), 'sentinel-lmi-guard-'));
+    const plan = [0, 1].map((w) =>
+      Array.from({ length: 6 }, (_, i) => ({
+        event: fixtures.apigatewayRest({ ...API, body: String(w * 6 + i) }),
+      })),
+    );
+    const workers = await invokeManagedInstance(guardedBundle.file, plan, {
+      functionName: 'lmi-guard',
+      env: { OUT_DIR: outDir },
+      workerEnv: (w) => ({ GUARDED: w === 0 ? '1' : '0' }),
+      deadlineMs: 60_000,
+    });
+    const [guardedWorker, freeWorker] = workers as [ManagedWorkerResult, ManagedWorkerResult];
+    const bodies = (worker: ManagedWorkerResult) =>
+      worker.invocations.map(
+        (i) => JSON.parse((i.result as { body: string }).body) as Record<string, unknown>,
+      );
+    for (const body of bodies(guardedWorker)) {
+      expect(body).toMatchObject({ guarded: true, outcome: 'RuntimeGuardViolationError' });
+    }
+    for (const body of bodies(freeWorker)) expect(body).toMatchObject({ guarded: false, outcome: 'written' });
+    // Each blocked write is a guard_violation of its own invocation, in the guarded worker only.
+    const violations = (worker: ManagedWorkerResult) =>
+      worker.logs.filter(
+        (l) => (l.security_event as { type?: string } | undefined)?.type === 'guard_violation',
+      );
+    expect(violations(freeWorker)).toEqual([]);
+    const requestIds = guardedWorker.invocations.map((i) => i.requestId);
+    expect(
+      violations(guardedWorker)
+        .map((l) => l.function_request_id)
+        .sort(),
+    ).toEqual([...requestIds].sort());
   }, 120_000);
 });

@@ -28,6 +28,12 @@ export interface ManagedInstanceOptions {
   timeoutMs?: number;
   /** Extra environment of the execution environment (every worker); `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
+  /**
+   * Environment for one worker only, by worker index, over `env`. Lambda gives every worker the
+   * same environment: this is a test instrument, e.g. to show that what one worker's init sets up
+   * stays in that worker.
+   */
+  workerEnv?: (worker: number) => Record<string, string | undefined>;
   /** `127.0.0.1:PORT` of an X-Ray daemon (e.g. a trace sink's `address`): sets `AWS_XRAY_DAEMON_ADDRESS`. */
   xrayDaemonAddress?: string;
   /**
@@ -244,10 +250,18 @@ export async function invokeManagedInstance(
   const invokeStoreUrl = pathToFileURL(
     createRequire(import.meta.url).resolve('@aws/lambda-invoke-store'),
   ).href;
+  const envOf = (w: number): Record<string, string> => {
+    const own = options.workerEnv?.(w);
+    if (!own) return env;
+    const merged: Record<string, string | undefined> = { ...env, ...own };
+    return Object.fromEntries(
+      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+  };
   const workers = plans.map(
-    (plan) =>
+    (plan, w) =>
       new Worker(workerFile!, {
-        env,
+        env: envOf(w),
         stdout: true,
         stderr: true,
         workerData: {

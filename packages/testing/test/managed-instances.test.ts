@@ -123,6 +123,21 @@ describe('invokeManagedInstance', () => {
     expect(process.env.AWS_LAMBDA_MAX_CONCURRENCY).toBeUndefined();
   });
 
+  it('gives one worker its own environment only when asked (workerEnv)', async () => {
+    const results = await invokeManagedInstance(
+      file('handler.mjs'),
+      [[{ event: { n: 0 } }], [{ event: { n: 1 } }]],
+      {
+        env: { EXTRA: 'shared' },
+        workerEnv: (w) => (w === 1 ? { EXTRA: 'second' } : {}),
+      },
+    );
+    expect(results.map((w) => (w.invocations[0]?.result as { env: { extra: string } }).env.extra)).toEqual([
+      'shared',
+      'second',
+    ]);
+  });
+
   it("returns each handler's errors by name and message", async () => {
     const [worker] = await invokeManagedInstance(
       file('handler.mjs'),
