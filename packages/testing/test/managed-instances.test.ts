@@ -132,10 +132,9 @@ describe('invokeManagedInstance', () => {
         workerEnv: (w) => (w === 1 ? { EXTRA: 'second' } : {}),
       },
     );
-    expect(results.map((w) => (w.invocations[0]?.result as { env: { extra: string } }).env.extra)).toEqual([
-      'shared',
-      'second',
-    ]);
+    expect(
+      results.map((w) => (w.invocations[0]?.result as { env: { extra: string } } | undefined)?.env.extra),
+    ).toEqual(['shared', 'second']);
   });
 
   it("returns each handler's errors by name and message", async () => {
