@@ -28,6 +28,7 @@ export {
   type InvokeStoreLike,
   invocationState,
   invokeStore,
+  MAX_TENANT_ID_LENGTH,
   type RequestLike,
   recordSecurityEvent,
   type SecurityEvent,
@@ -35,4 +36,5 @@ export {
   type SecurityEventInput,
   type SecurityEventType,
   type SecuritySeverity,
+  validTenantId,
 } from './state.ts';

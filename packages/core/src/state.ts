@@ -60,6 +60,14 @@ export interface SecurityEvent extends Required<Pick<SecurityEventInput, 'type' 
 export interface InvocationState {
   /** The Lambda request id (`context.awsRequestId`). */
   readonly requestId?: string;
+  /**
+   * The tenant of this invocation when the function runs in tenant isolation mode
+   * (`context.tenantId`, else the runtime's invoke store), read once when the state is created.
+   * Only a string of 1 to {@link MAX_TENANT_ID_LENGTH} characters with no control characters
+   * is kept: anything else (hostile or malformed) leaves it absent, so it never reaches a log
+   * line, an annotation or a metric dimension raw.
+   */
+  readonly tenantId?: string;
   /** Epoch milliseconds when the first Sentinel middleware saw the invocation. */
   readonly startedAt: number;
   /** True for the first invocation this process served. */
@@ -83,6 +91,8 @@ export interface RequestLike {
     | {
         /** The Lambda request id. */
         awsRequestId?: string;
+        /** The tenant id, in tenant isolation mode (validated before use). */
+        tenantId?: unknown;
       }
     | undefined;
 }
@@ -93,6 +103,26 @@ const TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const SEVERITIES: ReadonlySet<string> = new Set(['low', 'medium', 'high', 'critical']);
 const MAX_EVENTS_PER_INVOCATION = 100;
 const MAX_PENDING_INIT_EVENTS = 100;
+const REQUEST_ID_KEY = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
+// `InvokeStoreBase.PROTECTED_KEYS.TENANT_ID` of `@aws/lambda-invoke-store` (0.3+): read by key,
+// so a runtime whose store predates `getTenantId()` still answers.
+const TENANT_ID_KEY = Symbol.for('_AWS_LAMBDA_TENANT_ID');
+// C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** The longest tenant id Sentinel keeps (see {@link InvocationState.tenantId}). */
+export const MAX_TENANT_ID_LENGTH = 256;
+
+/**
+ * `value` when it is a usable tenant id — a string of 1 to {@link MAX_TENANT_ID_LENGTH}
+ * characters without control characters — else undefined. The invocation state applies it to
+ * what Lambda passes; the logger applies it again to the context Powertools prints.
+ */
+export function validTenantId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TENANT_ID_LENGTH)
+    return undefined;
+  return CONTROL_CHARACTERS.test(value) ? undefined : value;
+}
 
 /** The slice of the Lambda runtime's invoke store (`@aws/lambda-invoke-store`) Sentinel uses. */
 export interface InvokeStoreLike {
@@ -126,7 +156,7 @@ let processHasInvoked = false;
 let pendingInitEvents: SecurityEvent[] = [];
 let lastStateWithoutStore: InvocationState | undefined;
 
-function createState(requestId: string | undefined): InvocationState {
+function createState(requestId: string | undefined, tenantId: string | undefined): InvocationState {
   const state: InvocationState = {
     startedAt: Date.now(),
     coldStart: !processHasInvoked,
@@ -134,6 +164,7 @@ function createState(requestId: string | undefined): InvocationState {
     redactions: Object.create(null),
     slots: new Map(),
     ...(requestId ? { requestId } : {}),
+    ...(tenantId ? { tenantId } : {}),
   };
   processHasInvoked = true;
   pendingInitEvents = [];
@@ -150,7 +181,12 @@ export function invocationState(request: RequestLike): InvocationState {
   if (existing) return existing;
   const store = invokeStore();
   const fromStore = store?.get<InvocationState>(STORE_KEY);
-  const state = fromStore ?? createState(request.context?.awsRequestId);
+  const state =
+    fromStore ??
+    createState(
+      request.context?.awsRequestId,
+      validTenantId(request.context?.tenantId ?? store?.get(TENANT_ID_KEY)),
+    );
   request.internal[INTERNAL_KEY] = state;
   if (store) {
     if (!fromStore) store.set(STORE_KEY, state);
@@ -176,8 +212,8 @@ export function currentInvocationState(): InvocationState | undefined {
 // invocation instead of being taken for an init event and carried into
 // another one. `invocationState(request)` later finds it in the store.
 function createStateInStore(store: InvokeStoreLike): InvocationState {
-  const requestId = store.get<string>(Symbol.for('_AWS_LAMBDA_REQUEST_ID'));
-  const state = createState(requestId);
+  const requestId = store.get<string>(REQUEST_ID_KEY);
+  const state = createState(requestId, validTenantId(store.get(TENANT_ID_KEY)));
   store.set(STORE_KEY, state);
   return state;
 }

@@ -1,7 +1,7 @@
 import type { LogItem } from '@aws-lambda-powertools/logger';
 import { LogFormatter } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
-import { countRedactions } from '@lambda-sentinel/core';
+import { countRedactions, validTenantId } from '@lambda-sentinel/core';
 import type { Redactor } from '@lambda-sentinel/redact';
 
 type FormatterInput = Parameters<LogFormatter['formatAttributes']>;
@@ -28,10 +28,32 @@ export class RedactingLogFormatter extends LogFormatter {
   /** The redactor every line passes through. */
   readonly redactor: Redactor;
 
+  /** The last tenant id seen and what is printed for it: one invocation's lines share it. */
+  #tenant: { raw: unknown; safe: string | undefined } = { raw: undefined, safe: undefined };
+
   constructor(inner: LogFormatter, redactor: Redactor) {
     super();
     this.inner = inner;
     this.redactor = redactor;
+  }
+
+  /**
+   * The tenant id as the line may print it (`tenant_id`): Powertools copies `context.tenantId`
+   * as it is, so it is validated like the invocation state's (a string of 1-256 characters, no
+   * control characters; else dropped) and redacted (an e-mail address as tenant id is personal
+   * data). Remembered per distinct value, so a line costs one comparison.
+   */
+  #safeTenant(raw: unknown): string | undefined {
+    if (this.#tenant.raw === raw) return this.#tenant.safe;
+    let safe: string | undefined;
+    try {
+      const valid = validTenantId(raw);
+      safe = valid === undefined ? undefined : this.redactor.redactString(valid);
+    } catch {
+      safe = undefined;
+    }
+    this.#tenant = { raw, safe };
+    return safe;
   }
 
   override formatAttributes(...[attributes, additional]: FormatterInput): LogItem {
@@ -48,7 +70,12 @@ export class RedactingLogFormatter extends LogFormatter {
       // Printing the line unredacted would leak; throwing would break the
       // caller's code (rule 1). Keep Powertools' envelope, drop the content.
     }
-    return this.inner.formatAttributes({ ...attributes, message }, rest);
+    const context = attributes.lambdaContext;
+    const lambdaContext =
+      context?.tenantId === undefined
+        ? context
+        : { ...context, tenantId: this.#safeTenant(context.tenantId) };
+    return this.inner.formatAttributes({ ...attributes, message, lambdaContext }, rest);
   }
 
   /**

@@ -39,6 +39,13 @@ export interface EmfMetricsOptions {
   eventLoopSampleMs?: number;
   /** Called with every instrumentation failure. Default: one WARN line on stderr, once per middleware. */
   onFailure?: (error: unknown) => void;
+  /**
+   * In tenant isolation mode, also publish the invocation's document by `tenant_id`: a second
+   * dimension set (the usual dimensions plus `tenant_id`) beside the usual one, which stays, so
+   * alarms on the function's totals keep working. Every tenant adds its own metrics, and
+   * CloudWatch bills each: turn it on only for a bounded number of tenants. Default false.
+   */
+  tenantDimension?: boolean;
 }
 
 /** What `emfMetrics` publishes, by metric name. */
@@ -64,6 +71,9 @@ export const METRIC_NAMES = {
 /** The dimension that splits `SecurityEvents` by type. */
 export const EVENT_TYPE_DIMENSION = 'event_type';
 
+/** The dimension that splits an invocation's metrics by tenant (`tenantDimension: true`). */
+export const TENANT_DIMENSION = 'tenant_id';
+
 type Outcome = 'success' | 'error' | 'near_timeout';
 
 interface InvocationMeasure {
@@ -87,6 +97,7 @@ const KNOWN_OPTIONS = new Set([
   'publishBeforeTimeoutMs',
   'eventLoopSampleMs',
   'onFailure',
+  'tenantDimension',
 ]);
 
 /** CPU microseconds (user + system) so far, of this thread or of the whole process. */
@@ -104,12 +115,13 @@ const round = (value: number): number => Math.round(value * 100) / 100;
 
 function checkBoolean(
   options: EmfMetricsOptions,
-  name: 'resources' | 'securityEvents' | 'coldStart',
+  name: 'resources' | 'securityEvents' | 'coldStart' | 'tenantDimension',
+  fallback = true,
 ): boolean {
   const value = options[name];
   if (value !== undefined && typeof value !== 'boolean')
     throw new SentinelConfigError(name, 'expected a boolean');
-  return value ?? true;
+  return value ?? fallback;
 }
 
 function checkOptions(options: EmfMetricsOptions): void {
@@ -185,6 +197,7 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
   const resources = checkBoolean(options, 'resources');
   const securityEvents = checkBoolean(options, 'securityEvents');
   const coldStart = checkBoolean(options, 'coldStart');
+  const tenantDimension = checkBoolean(options, 'tenantDimension', false);
   const limits = compileBudgets(options.budgets);
   const cpuMicros = cpuClock(options.cpuTime ?? 'thread');
   const margin = options.publishBeforeTimeoutMs ?? 500;
@@ -285,6 +298,12 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
       if (requestId) metadata.request_id = requestId;
       metadata.outcome = refused ? 'refused' : outcome;
       if (measure.peakConcurrency > 1) metadata.concurrent_invocations = String(measure.peakConcurrency);
+      // Two dimension sets: the usual one (an empty set is the default dimensions alone) and the
+      // same by tenant. The tenant id is validated by core; SentinelMetrics redacts it.
+      if (tenantDimension && state.tenantId !== undefined) {
+        metrics.addDimensions({});
+        metrics.addDimensions({ [TENANT_DIMENSION]: state.tenantId });
+      }
       if (metrics instanceof SentinelMetrics) {
         // One document, without a trip through Powertools' stores per figure.
         metrics.publishStoredMetricsWith({ metrics: figures, metadata });

@@ -6,5 +6,11 @@ export {
 } from './alarms.ts';
 export type { Budgets } from './budgets.ts';
 export { type CreateMetricsOptions, createMetrics, DEFAULT_NAMESPACE } from './create-metrics.ts';
-export { type EmfMetricsOptions, EVENT_TYPE_DIMENSION, emfMetrics, METRIC_NAMES } from './emf-metrics.ts';
+export {
+  type EmfMetricsOptions,
+  EVENT_TYPE_DIMENSION,
+  emfMetrics,
+  METRIC_NAMES,
+  TENANT_DIMENSION,
+} from './emf-metrics.ts';
 export { type ExtraFigures, SentinelMetrics, type SentinelMetricsOptions } from './sentinel-metrics.ts';

@@ -54,6 +54,13 @@ export interface SentinelOptions {
   /** Per-invocation budgets; exceeding one records a `budget_exceeded` security event. */
   budgets?: Budgets;
   /**
+   * Tenant isolation mode: also publish each invocation's metrics by `tenant_id` (a second
+   * dimension set beside the usual one; `emfMetrics`' `tenantDimension`). Each tenant adds its
+   * own CloudWatch metrics, billed per metric: use it for a bounded number of tenants. Default
+   * false. Logs and annotations carry the tenant id either way.
+   */
+  tenantDimension?: boolean;
+  /**
    * Ownership tags (`owner`, `environment`, `lifecycle`, `expires`...); `SENTINEL_TAGS` supplies the
    * rest. After the `expires` date (ISO 8601) each cold start records one `function_expired` event.
    */
@@ -112,6 +119,7 @@ const KNOWN = new Set([
   'redact',
   'redactConsole',
   'budgets',
+  'tenantDimension',
   'tags',
   'tracing',
   'clients',
@@ -195,7 +203,11 @@ function assemble(options: Omit<SentinelOptions, 'guard'> & { guard?: unknown },
       ...(serviceName ? { serviceName } : {}),
       ...(tags ? { tags } : {}),
     }),
-    emfMetrics({ metrics, ...(options.budgets ? { budgets: options.budgets } : {}) }),
+    emfMetrics({
+      metrics,
+      ...(options.budgets ? { budgets: options.budgets } : {}),
+      ...(options.tenantDimension !== undefined ? { tenantDimension: options.tenantDimension } : {}),
+    }),
     renamingOption('backend', 'tracing', () =>
       sdkCapture({
         ...(options.tracing !== undefined ? { backend: options.tracing } : {}),

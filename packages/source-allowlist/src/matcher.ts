@@ -5,8 +5,10 @@ import type { CompiledRule } from './rules.ts';
 /**
  * Why an invocation was refused: `unknown_source` (the event is no known kind), `empty_batch`,
  * `oversized_batch` (more records than can be judged), `no_matching_rule`, `cross_account`
- * (a rule matched but the source is in another account no rule names), or `invalid_signature`
- * (an SNS record only a `verifySignature` rule matched failed verification).
+ * (a rule matched but the source is in another account no rule names), `invalid_signature`
+ * (an SNS record only a `verifySignature` rule matched failed verification), or
+ * `tenant_not_allowed` (a rule matched the source but names `tenants`, and the invocation's
+ * tenant id is missing or not among them).
  */
 export type RefusalReason =
   | 'unknown_source'
@@ -14,7 +16,8 @@ export type RefusalReason =
   | 'oversized_batch'
   | 'no_matching_rule'
   | 'cross_account'
-  | 'invalid_signature';
+  | 'invalid_signature'
+  | 'tenant_not_allowed';
 
 export type Verdict =
   | { readonly allowed: true }
@@ -45,7 +48,7 @@ export function originRegion(origin: SourceRecord): string | undefined {
   return origin.region ?? arnSegment(origin.arn, 3);
 }
 
-type RuleResult = 'match' | 'mismatch' | 'cross_account';
+type RuleResult = 'match' | 'mismatch' | 'cross_account' | 'tenant';
 
 /** A field the event does not carry never matches a rule that names it. */
 function has(values: ReadonlySet<string>, value: string | undefined): boolean {
@@ -65,6 +68,7 @@ function matchRule(
   source: InvocationSource,
   origin: SourceRecord,
   ownAccount: string | undefined,
+  tenantId: string | undefined,
 ): RuleResult {
   if (!rule.kinds.has(source.kind)) return 'mismatch';
   if (rule.apiIds && !(source.apiId !== undefined && rule.apiIds.has(source.apiId))) return 'mismatch';
@@ -98,6 +102,8 @@ function matchRule(
     const named = rule.arns?.some((p) => p.literalAccount === account && globMatches(p.glob, arn ?? ''));
     if (!named) return 'cross_account';
   }
+  // Last: `tenant` means the rule matched the source and only the tenant kept it out.
+  if (rule.tenants && !has(rule.tenants, tenantId)) return 'tenant';
   return 'match';
 }
 
@@ -106,14 +112,21 @@ function matchAny(
   source: InvocationSource,
   origin: SourceRecord,
   ownAccount: string | undefined,
+  tenantId: string | undefined,
 ): RuleResult {
   let result: RuleResult = 'mismatch';
   for (const rule of rules) {
-    const r = matchRule(rule, source, origin, ownAccount);
+    const r = matchRule(rule, source, origin, ownAccount, tenantId);
     if (r === 'match') return r;
-    if (r === 'cross_account') result = r;
+    // A rule that matched all but the tenant says more than one that matched all but the account.
+    if (r === 'tenant' || (r === 'cross_account' && result !== 'tenant')) result = r;
   }
   return result;
+}
+
+function reasonOf(result: Exclude<RuleResult, 'match'>): RefusalReason {
+  if (result === 'cross_account') return result;
+  return result === 'tenant' ? 'tenant_not_allowed' : 'no_matching_rule';
 }
 
 function sourceOrigin(source: InvocationSource): SourceRecord {
@@ -126,23 +139,20 @@ function sourceOrigin(source: InvocationSource): SourceRecord {
  * Judges a classified source against compiled rules. Batches: every record
  * must match (one foreign record refuses the batch); an empty batch is
  * refused. A record's missing field falls back to the source's own.
+ * `tenantId` is the invocation's (core's validated state), for rules that name `tenants`.
  */
 export function judge(
   rules: readonly CompiledRule[],
   source: InvocationSource,
   ownAccount: string | undefined,
+  tenantId?: string,
 ): Verdict {
   if (!batchKinds.has(source.kind)) {
-    const result = matchAny(rules, source, sourceOrigin(source), ownAccount);
+    const result = matchAny(rules, source, sourceOrigin(source), ownAccount, tenantId);
     if (result === 'match') return ALLOWED;
     return {
       allowed: false,
-      reason:
-        source.kind === 'unknown'
-          ? 'unknown_source'
-          : result === 'cross_account'
-            ? result
-            : 'no_matching_rule',
+      reason: source.kind === 'unknown' ? 'unknown_source' : reasonOf(result),
       origin: sourceOrigin(source),
     };
   }
@@ -168,11 +178,11 @@ export function judge(
     };
     const topic = record.topic ?? source.topic;
     if (topic !== undefined) origin.topic = topic;
-    const result = matchAny(rules, source, origin, ownAccount);
+    const result = matchAny(rules, source, origin, ownAccount, tenantId);
     if (result !== 'match') {
       return {
         allowed: false,
-        reason: result === 'cross_account' ? result : 'no_matching_rule',
+        reason: reasonOf(result),
         origin,
         recordIndex: i,
       };

@@ -3,6 +3,7 @@ import {
   HTTP_SOURCE_KINDS,
   type InvocationSource,
   invocationSource,
+  invocationState,
   ownAccountId,
   recordSecurityEvent,
   SentinelConfigError,
@@ -74,6 +75,12 @@ const OPTIONS: ReadonlySet<string> = new Set(['allow', 'mode', 'onRefuse', 'logg
 const STASH_KEY = '@lambda-sentinel/source-allowlist';
 const httpKinds: ReadonlySet<string> = new Set(HTTP_SOURCE_KINDS);
 const authorizerKinds: ReadonlySet<string> = new Set(AUTHORIZER_SOURCE_KINDS);
+
+const REFUSAL_MESSAGES: Partial<Record<RefusalReason, string>> & { no_matching_rule: string } = {
+  no_matching_rule: 'Invocation refused: its source is not in the allowlist',
+  invalid_signature: 'Invocation refused: its SNS message signature did not verify',
+  tenant_not_allowed: 'Invocation refused: its tenant is not allowed for its source',
+};
 
 interface Stash {
   error: InvocationSourceRejectedError;
@@ -185,7 +192,7 @@ export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj 
         if (rules) {
           line.allowed =
             !hasUnjudgedRecords(request.event, source) &&
-            judge(rules, source, ownAccountId(request.context)).allowed;
+            judge(rules, source, ownAccountId(request.context), invocationState(request).tenantId).allowed;
         }
         if (logger) logger.info(OBSERVED_MESSAGE, line);
         else console.log(JSON.stringify({ level: 'INFO', message: OBSERVED_MESSAGE, ...line }));
@@ -233,14 +240,16 @@ export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj 
     let verdict: Verdict;
     let pending: number[] = [];
     try {
+      const tenantId = invocationState(request).tenantId;
       verdict = hasUnjudgedRecords(request.event, source)
         ? {
             allowed: false,
             reason: 'oversized_batch',
             origin: { arn: source.arn, accountId: source.accountId, region: source.region },
           }
-        : judge(rules!, source, ownAccountId(request.context));
-      if (verdict.allowed && verifier) pending = verifier.pending(source, ownAccountId(request.context));
+        : judge(rules!, source, ownAccountId(request.context), tenantId);
+      if (verdict.allowed && verifier)
+        pending = verifier.pending(source, ownAccountId(request.context), tenantId);
     } catch (error) {
       // Fail closed: an allowlist that cannot decide refuses.
       report('matching', error);
@@ -260,18 +269,18 @@ export function sourceAllowlist(options: SourceAllowlistOptions): MiddlewareObj 
     signatureProblem?: SnsSignatureProblem,
   ): never => {
     const rejected = rejectedSource(source, verdict);
+    // Validated by core (1-256 characters, no control characters): safe to name in the event.
+    const tenantId = verdict.reason === 'tenant_not_allowed' ? invocationState(request).tenantId : undefined;
     try {
       recordSecurityEvent(
         {
           type: 'source_rejected',
           severity: 'high',
-          message:
-            verdict.reason === 'invalid_signature'
-              ? 'Invocation refused: its SNS message signature did not verify'
-              : 'Invocation refused: its source is not in the allowlist',
+          message: REFUSAL_MESSAGES[verdict.reason] ?? REFUSAL_MESSAGES.no_matching_rule,
           detail: {
             ...rejected,
             reason: verdict.reason,
+            ...(tenantId !== undefined ? { tenantId } : {}),
             recordIndex: verdict.recordIndex,
             ...(signatureProblem !== undefined ? { signatureProblem } : {}),
           },

@@ -1,4 +1,4 @@
-import { isSourceKind, SentinelConfigError, type SourceKind } from '@lambda-sentinel/core';
+import { isSourceKind, SentinelConfigError, type SourceKind, validTenantId } from '@lambda-sentinel/core';
 import { type CompiledGlob, compileArnGlob, compilePathGlob, globProblem } from './glob.ts';
 
 /** One value, or a list meaning "any of these". */
@@ -50,6 +50,12 @@ export interface AllowRule {
    * server, Client VPN endpoint, Cognito identity pool, Connect campaign, dashboard, IoT button.
    */
   resourceId?: OneOrMany<string>;
+  /**
+   * Tenant isolation mode: the tenant ids this rule allows (a non-empty list). An invocation
+   * whose tenant id is missing, malformed or not listed does not match the rule; when the rule
+   * matched otherwise, the refusal's reason is `tenant_not_allowed`.
+   */
+  tenants?: readonly string[];
 }
 
 export interface CompiledArn {
@@ -78,6 +84,7 @@ export interface CompiledRule {
   readonly bootstrapServers?: ReadonlySet<string>;
   readonly topics?: ReadonlySet<string>;
   readonly resourceIds?: ReadonlySet<string>;
+  readonly tenants?: ReadonlySet<string>;
 }
 
 /** Every field a rule may name, in the order messages and suggestions list them. */
@@ -97,6 +104,7 @@ export const RULE_FIELD_NAMES = [
   'bootstrapServers',
   'topic',
   'resourceId',
+  'tenants',
 ] as const satisfies readonly (keyof AllowRule)[];
 const RULE_FIELDS: ReadonlySet<string> = new Set(RULE_FIELD_NAMES);
 const ACCOUNT = /^\d{12}$/;
@@ -173,6 +181,26 @@ function compileVerifySignature(value: unknown, kinds: string[], at: string): bo
     );
   }
   return true;
+}
+
+/** `tenants`: always a list (even of one), non-empty, of tenant ids the runtime could pass. */
+function compileTenants(value: unknown, option: string): Set<string> {
+  if (!Array.isArray(value)) {
+    throw new SentinelConfigError(
+      option,
+      `expected a list of tenant ids like ['tenant-a'], got ${describe(value)}`,
+    );
+  }
+  const tenants = listOf(value, option);
+  tenants.forEach((tenant, i) => {
+    if (validTenantId(tenant) === undefined) {
+      throw new SentinelConfigError(
+        `${option}[${i}]`,
+        `${JSON.stringify(tenant.slice(0, 60))} is not a tenant id (1 to 256 characters, no control characters)`,
+      );
+    }
+  });
+  return new Set(tenants);
 }
 
 function compileRule(rule: unknown, index: number): CompiledRule {
@@ -263,6 +291,7 @@ function compileRule(rule: unknown, index: number): CompiledRule {
   if (topics) compiled.topics = checked(topics, `${at}.topic`, TOPIC, 'a Kafka topic name');
   const resourceIds = field('resourceId');
   if (resourceIds) compiled.resourceIds = checked(resourceIds, `${at}.resourceId`, TOKEN, 'a resource id');
+  if (fields.tenants !== undefined) compiled.tenants = compileTenants(fields.tenants, `${at}.tenants`);
   return compiled;
 }
 

@@ -150,14 +150,14 @@ export class SnsVerifier {
    * Indices of the records of an allowed SNS source that no rule without
    * `verifySignature` allows: those must prove their signature.
    */
-  pending(source: InvocationSource, ownAccount: string | undefined): number[] {
+  pending(source: InvocationSource, ownAccount: string | undefined, tenantId?: string): number[] {
     if (source.kind !== 'sns') return [];
-    if (this.#plain.length > 0 && judge(this.#plain, source, ownAccount).allowed) return [];
+    if (this.#plain.length > 0 && judge(this.#plain, source, ownAccount, tenantId).allowed) return [];
     const records = source.records ?? [];
     const pending: number[] = [];
     for (let i = 0; i < records.length; i++) {
       const one: InvocationSource = { ...source, records: [records[i]!] };
-      if (this.#plain.length === 0 || !judge(this.#plain, one, ownAccount).allowed) pending.push(i);
+      if (this.#plain.length === 0 || !judge(this.#plain, one, ownAccount, tenantId).allowed) pending.push(i);
     }
     return pending;
   }

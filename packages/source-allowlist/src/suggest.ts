@@ -8,13 +8,16 @@ import {
 import type { AllowRule } from './rules.ts';
 import { compileRules, RULE_FIELD_NAMES } from './rules.ts';
 
-/** The fields a suggestion names: every rule field but a path (too specific) and verifySignature (added by hand). */
-type Field = Exclude<(typeof RULE_FIELD_NAMES)[number], 'path' | 'verifySignature'>;
+/**
+ * The fields a suggestion names: every rule field but a path (too specific), verifySignature and
+ * tenants (added by hand; observed lines carry no tenant).
+ */
+type Field = Exclude<(typeof RULE_FIELD_NAMES)[number], 'path' | 'verifySignature' | 'tenants'>;
 /** A rule while it is being built: each named field's allowed values. */
 type Draft = Map<Field, Set<string>>;
 
 const FIELD_ORDER: readonly Field[] = RULE_FIELD_NAMES.filter(
-  (field): field is Field => field !== 'path' && field !== 'verifySignature',
+  (field): field is Field => field !== 'path' && field !== 'verifySignature' && field !== 'tenants',
 );
 /** Source facts a rule can name, copied into a draft as observed. */
 const FACTS = ['userPoolId', 'logGroup', 'distributionId', 'resourceId'] as const;

@@ -25,10 +25,10 @@ function allowlistTable(): Map<string, Set<string>> {
   return table;
 }
 
-/** The rule fields that name a source fact (all but the kind and the signature switch). */
+/** The rule fields that name a source fact (all but the kind, the signature switch and the tenants). */
 const RULE_FACTS = RULE_FIELD_NAMES.filter(
-  (field): field is Exclude<(typeof RULE_FIELD_NAMES)[number], 'kind' | 'verifySignature'> =>
-    field !== 'kind' && field !== 'verifySignature',
+  (field): field is Exclude<(typeof RULE_FIELD_NAMES)[number], 'kind' | 'verifySignature' | 'tenants'> =>
+    field !== 'kind' && field !== 'verifySignature' && field !== 'tenants',
 );
 
 describe('the guides show every kind', () => {

@@ -39,7 +39,7 @@ describe('compileRules says what is wrong', () => {
     [[{ kind: 'x'.repeat(70) }], `allow[0].kind: "${'x'.repeat(60)}" is not a source kind`],
     [
       [{ kind: 'sqs', queue: 'orders' }],
-      'allow[0].queue: unknown rule field; expected one of kind, arn, verifySignature, accountId, region, apiId, stage, method, path, userPoolId, logGroup, distributionId, bootstrapServers, topic, resourceId',
+      'allow[0].queue: unknown rule field; expected one of kind, arn, verifySignature, accountId, region, apiId, stage, method, path, userPoolId, logGroup, distributionId, bootstrapServers, topic, resourceId, tenants',
     ],
     [
       [{ kind: 'sqs', arn: 'orders' }],

@@ -10,12 +10,20 @@ export {
 export { type DynaliteOptions, type DynaliteServer, startDynalite } from './dynalite.ts';
 export * as fixtures from './fixtures/index.ts';
 export {
+  type ConcurrentInvokeOptions,
   type InvokeOptions,
   type InvokeResult,
   invoke,
   invokeConcurrently,
   type LambdaHandler,
 } from './invoke.ts';
+export {
+  invokeManagedInstance,
+  type ManagedInstanceOptions,
+  type ManagedInvocation,
+  type ManagedInvocationResult,
+  type ManagedWorkerResult,
+} from './managed-instances.ts';
 export {
   type OtlpHttpRequest,
   type OtlpReceiver,
@@ -30,6 +38,7 @@ export {
   captureOutput,
   type EmfDocument,
   type LogRecord,
+  parseLines,
 } from './output.ts';
 export { renderSpans, renderTrace } from './render-trace.ts';
 export { type SpanView, spanFromOtlp, spanFromXray } from './span-view.ts';

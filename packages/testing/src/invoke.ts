@@ -30,6 +30,11 @@ export interface InvokeOptions {
    */
   traceId?: string | null;
   requestId?: string;
+  /**
+   * The tenant id, as Lambda passes it to a function in tenant isolation mode: set on
+   * `context.tenantId` and in the invoke store. Absent by default.
+   */
+  tenantId?: string;
   /** Fail the invocation with Lambda's "Task timed out after N seconds" when the handler overruns. Off by default. */
   enforceTimeout?: boolean;
 }
@@ -49,7 +54,7 @@ export interface InvokeResult {
 }
 
 type StoreContext = Record<string | symbol, unknown>;
-const { REQUEST_ID, X_RAY_TRACE_ID } = InvokeStoreBase.PROTECTED_KEYS;
+const { REQUEST_ID, TENANT_ID, X_RAY_TRACE_ID } = InvokeStoreBase.PROTECTED_KEYS;
 
 // Always the multi-context (AsyncLocalStorage) store, so sequential and
 // concurrent invocations in one test process share the same store, exactly
@@ -142,10 +147,12 @@ async function runOne(
     memoryMb: options.memoryMb ?? 128,
     timeoutMs,
     logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? logStreamName('$LATEST'),
+    tenantId: options.tenantId,
     settle: (error, result) => settle(error, result),
   });
   const storeContext: StoreContext = { [REQUEST_ID]: requestId };
   if (traceHeader) storeContext[X_RAY_TRACE_ID] = traceHeader;
+  if (options.tenantId !== undefined) storeContext[TENANT_ID] = options.tenantId;
   const base = {
     context,
     requestId,
@@ -213,6 +220,12 @@ export function invoke(
   });
 }
 
+/** Options of {@link invokeConcurrently}: those of `invoke` that are not per invocation, plus tenant ids. */
+export interface ConcurrentInvokeOptions extends Omit<InvokeOptions, 'requestId' | 'traceId' | 'tenantId'> {
+  /** The tenant id of each invocation, by event index (tenant isolation mode); absent entries have none. */
+  tenantIds?: readonly (string | undefined)[];
+}
+
 /**
  * Invokes `handler` once per event, all started in the same tick and
  * interleaved in this process, as Lambda Managed Instances do:
@@ -223,7 +236,7 @@ export function invoke(
 export function invokeConcurrently(
   handler: LambdaHandler,
   events: readonly unknown[],
-  options: Omit<InvokeOptions, 'requestId' | 'traceId'> = {},
+  options: ConcurrentInvokeOptions = {},
 ): Promise<InvokeResult[]> {
   assertNotNested();
   return exclusive(async () => {
@@ -233,7 +246,18 @@ export function invokeConcurrently(
       _X_AMZN_TRACE_ID: undefined,
     });
     try {
-      return await Promise.all(events.map((event) => runOne(handler, event, options, newTraceHeader())));
+      const { tenantIds, ...shared } = options;
+      return await Promise.all(
+        events.map((event, i) => {
+          const tenantId = tenantIds?.[i];
+          return runOne(
+            handler,
+            event,
+            tenantId === undefined ? shared : { ...shared, tenantId },
+            newTraceHeader(),
+          );
+        }),
+      );
     } finally {
       restore();
     }

@@ -9,6 +9,8 @@ export interface ContextParts {
   memoryMb: number;
   timeoutMs: number;
   logStreamName: string;
+  /** The tenant id of a function in tenant isolation mode; absent otherwise. */
+  tenantId?: string | undefined;
   /** Called by the legacy `done`/`succeed`/`fail` methods. */
   settle: (error: unknown, result?: unknown) => void;
 }
@@ -29,5 +31,6 @@ export function createContext(parts: ContextParts): Context {
     done: (error?: Error, result?: unknown) => parts.settle(error, result),
     fail: (error: Error | string) => parts.settle(typeof error === 'string' ? new Error(error) : error),
     succeed: (result: unknown) => parts.settle(undefined, result),
+    ...(parts.tenantId !== undefined ? { tenantId: parts.tenantId } : {}),
   };
 }

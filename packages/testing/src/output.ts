@@ -116,9 +116,13 @@ export async function captureOutput<T>(
     capturing = false;
   }
 
+  return { ...outcome, ...parseLines(lines) };
+}
+
+/** Output lines sorted as {@link captureOutput} sorts them: JSON records, log records, EMF documents. */
+export function parseLines(lines: string[]): Omit<CapturedOutput<never>, 'result' | 'error'> {
   const records = lines.map(parseLine).filter(isRecord);
   return {
-    ...outcome,
     lines,
     records,
     logs: records.filter((record): record is LogRecord => typeof record.level === 'string'),

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { invoke, invokeConcurrently } from '../src/index.ts';
 
-const { REQUEST_ID, X_RAY_TRACE_ID } = InvokeStoreBase.PROTECTED_KEYS;
+const { REQUEST_ID, TENANT_ID, X_RAY_TRACE_ID } = InvokeStoreBase.PROTECTED_KEYS;
 const TRACE_HEADER = /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -278,6 +278,24 @@ describe('invokeConcurrently', () => {
     );
     expect(results.map((r) => r.result)).toEqual(['fine', undefined, 'fine']);
     expect(results[1]?.error).toMatchObject({ message: 'only me' });
+  });
+
+  it('gives each invocation its own tenant id, in the context and the invoke store', async () => {
+    const tenants = ['blue', undefined, 'green', 'blue'];
+    const results = await invokeConcurrently(
+      async (event: { wait: number }, context: Context) => {
+        await sleep(event.wait);
+        return { context: context.tenantId, stored: store().get(TENANT_ID), has: 'tenantId' in context };
+      },
+      [8, 6, 4, 2].map((wait) => ({ wait })),
+      { tenantIds: tenants },
+    );
+    expect(results.map((r) => r.result)).toEqual(
+      tenants.map((t) => ({ context: t, stored: t, has: t !== undefined })),
+    );
+    const single = await invoke(() => [store().get(TENANT_ID)], {}, { tenantId: 'red' });
+    expect(single.context.tenantId).toBe('red');
+    expect(single.result).toEqual(['red']);
   });
 
   it('returns an empty list for no events', async () => {

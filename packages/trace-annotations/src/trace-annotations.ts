@@ -94,7 +94,7 @@ function redactedValues(
 
 /**
  * Annotates the invocation's handler span so traces answer who called
- * (source kind and account, principal), which function (service, version,
+ * (source kind and account, principal, tenant id in tenant isolation mode), which function (service, version,
  * cold start) and whose function (environment, owner, lifecycle, expires), and flags
  * invocations that recorded a security event — with the X-Ray backend as
  * annotations, with OpenTelemetry as attributes X-Ray indexes. Place it
@@ -200,6 +200,8 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
         writer.put('source_kind', source.kind);
         writer.put('source_account', source.accountId);
         writer.put('principal', principalAnnotation(source.principal, hashPrincipal));
+        // Tenant isolation mode: the state's tenant id is already validated; redacted like any value.
+        if (state.tenantId !== undefined) writer.put('tenant_id', redactor.redactString(state.tenantId));
         if (facts.otherTags) writer.trace.addMetadata('tags', facts.otherTags, metadataNamespace());
       });
       if (options.annotations) {

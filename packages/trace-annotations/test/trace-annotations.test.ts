@@ -149,6 +149,48 @@ describe.each(['xray', 'otel'] as const)('traceAnnotations (%s backend)', (kind)
     }
   });
 
+  it("annotates the invocation's tenant id; none without one", async () => {
+    const handler = middy(async () => 'ok')
+      .use(capture())
+      .use(traceAnnotations());
+    const tenant = await invoke(handler, {}, { tenantId: 'tenant-blue' });
+    expect((await annotationsOf(tenant.rootTraceId)).tenant_id).toBe('tenant-blue');
+    const none = await invoke(handler, {});
+    expect(await annotationsOf(none.rootTraceId)).not.toHaveProperty('tenant_id');
+  });
+
+  it('keeps each tenant on its own trace under interleaved invocations (rule 2)', async () => {
+    const handler = middy(async (event: { wait: number }) => {
+      await new Promise((r) => setTimeout(r, event.wait));
+      return 'ok';
+    })
+      .use(capture())
+      .use(traceAnnotations());
+    const tenants = Array.from({ length: 24 }, (_, i) => (i % 5 === 4 ? undefined : `tenant-${i % 7}`));
+    const events = tenants.map((_, i) => ({ wait: (tenants.length - i) % 6 }));
+    const runs = await invokeConcurrently(handler, events, { tenantIds: tenants });
+    for (const [i, run] of runs.entries()) {
+      const annotations = await annotationsOf(run.rootTraceId);
+      if (tenants[i] === undefined) expect(annotations).not.toHaveProperty('tenant_id');
+      else expect(annotations.tenant_id).toBe(tenants[i]);
+    }
+  });
+
+  it('never annotates a hostile tenant id, and redacts one that is personal data', async () => {
+    const handler = middy(async () => 'ok')
+      .use(capture())
+      .use(traceAnnotations());
+    for (const tenantId of ['x'.repeat(5000), 'blue\nforged', 'nul\u0000', 12 as unknown as string]) {
+      const run = await invoke(handler, {}, { tenantId });
+      expect(await annotationsOf(run.rootTraceId)).not.toHaveProperty('tenant_id');
+    }
+    expect(sink.raw()).not.toContain('xxxxxxxxxx');
+    expect(sink.raw()).not.toContain('forged');
+    const email = await invoke(handler, {}, { tenantId: 'jane.doe@example.com' });
+    expect((await annotationsOf(email.rootTraceId)).tenant_id).toBe('[REDACTED:email]');
+    expect(sink.raw()).not.toContain('jane.doe@example.com');
+  });
+
   it('caps at 50 annotations with one warning, and a throwing callback never reaches the handler', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
