@@ -179,26 +179,44 @@ function wrapMethod(name: string, original: Method): Method {
   };
 }
 
+// The wrapper made for each target, name and original function, kept across invocations: hooks go
+// in and out around every invocation, and making new closures each time cost about 3 KB of garbage
+// per invocation. Keyed by target too: stdout and stderr share one prototype `write`, and each
+// wrapper writes to its own stream. A console or stream replaced since gets wrappers of its own.
+const wrappers = new WeakMap<object, Map<string, { original: unknown; wrapper: unknown }>>();
+
 function patch(target: Record<string, unknown>, name: string, wrap: (original: never) => unknown): void {
   const original = target[name];
   if (typeof original !== 'function') return;
-  if (patches.some((p) => p.target === target && p.name === name && p.wrapper === original)) return;
-  const wrapper = wrap(original as never);
+  for (const p of patches) if (p.target === target && p.name === name && p.wrapper === original) return;
+  let made = wrappers.get(target);
+  if (made === undefined) {
+    made = new Map();
+    wrappers.set(target, made);
+  }
+  let wrapper = made.get(name)?.original === original ? made.get(name)?.wrapper : undefined;
+  if (wrapper === undefined) {
+    wrapper = wrap(original as never);
+    made.set(name, { original, wrapper });
+  }
   const own = Object.hasOwn(target, name);
   target[name] = wrapper;
   patches.push({ target, name, original, wrapper, own });
 }
 
+const wrapStdout = (original: Write) => wrapWrite(process.stdout, original);
+const wrapStderr = (original: Write) => wrapWrite(process.stderr, original);
+const HOOKED_METHODS = [...CONSOLE_METHODS, 'dir'] as const;
+const methodWrappers = HOOKED_METHODS.map((name) => (original: Method) => wrapMethod(name, original));
+
 /** Install (or re-install, where something replaced them) the hooks on the current console and streams. */
 function install(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    patch(stream as unknown as Record<string, unknown>, 'write', (original: Write) =>
-      wrapWrite(stream, original),
-    );
-  }
+  patch(process.stdout as unknown as Record<string, unknown>, 'write', wrapStdout);
+  patch(process.stderr as unknown as Record<string, unknown>, 'write', wrapStderr);
   const target = globalThis.console as unknown as Record<string, unknown>;
-  for (const name of [...CONSOLE_METHODS, 'dir'])
-    patch(target, name, (original: Method) => wrapMethod(name, original));
+  for (let i = 0; i < HOOKED_METHODS.length; i++) {
+    patch(target, HOOKED_METHODS[i] as string, methodWrappers[i] as (original: never) => unknown);
+  }
 }
 
 function uninstall(): void {

@@ -67,6 +67,35 @@ describe('redactConsole', () => {
     expect(lines.some((line) => line.includes(binary.toString('utf8')))).toBe(true);
   });
 
+  it('keeps stdout and stderr apart across invocations (their hooks are reused, each bound to its stream)', async () => {
+    const seen = { out: [] as string[], err: [] as string[] };
+    const realOut = process.stdout.write;
+    const realErr = process.stderr.write;
+    // One function for both streams, as Node's own share one prototype write.
+    const shared = function (this: NodeJS.WriteStream, chunk: unknown) {
+      (this === process.stderr ? seen.err : seen.out).push(String(chunk));
+      return true;
+    } as typeof process.stdout.write;
+    process.stdout.write = shared;
+    process.stderr.write = shared;
+    try {
+      const handler = handlerWith(() => {
+        process.stdout.write(`to stdout ${GITHUB}\n`);
+        process.stderr.write(`to stderr ${GITHUB}\n`);
+        return 'ok';
+      });
+      for (let i = 0; i < 3; i++) expect((await invoke(handler, {})).result).toBe('ok');
+    } finally {
+      process.stdout.write = realOut;
+      process.stderr.write = realErr;
+    }
+    const mine = (lines: string[], stream: string) => lines.filter((line) => line.startsWith(`to ${stream}`));
+    expect(mine(seen.out, 'stdout')).toEqual(Array(3).fill('to stdout [REDACTED:github-token]\n'));
+    expect(mine(seen.err, 'stderr')).toEqual(Array(3).fill('to stderr [REDACTED:github-token]\n'));
+    expect(mine(seen.out, 'stderr')).toEqual([]);
+    expect(mine(seen.err, 'stdout')).toEqual([]);
+  });
+
   it("does not process the logger's own lines twice: same line, same counts as without the hook", async () => {
     const logLine = async (redactConsole: boolean) => {
       const logger = createLogger({ serviceName: 'console-test' });
