@@ -1,6 +1,6 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { encodeTraceRequest } from './otlp-encode.ts';
 import { DaemonSocket } from '../daemon-socket.ts';
 
 // The daemon protocol AWS's OpenTelemetry distribution speaks in Lambda
@@ -43,7 +43,7 @@ export class XrayDaemonUdpExporter implements SpanExporter {
     }
     let payload: Uint8Array | undefined;
     try {
-      payload = ProtobufTraceSerializer.serializeRequest(spans);
+      payload = encodeTraceRequest(spans);
     } catch (error) {
       done(error instanceof Error ? error : new Error(String(error)));
       return;

@@ -1,6 +1,6 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { encodeTraceRequest } from './otlp-encode.ts';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -80,7 +80,7 @@ export class OtlpHttpExporter implements SpanExporter {
 
   async #post(spans: ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return;
-    const body = ProtobufTraceSerializer.serializeRequest(spans);
+    const body = encodeTraceRequest(spans);
     if (!body) throw new Error('OTLP serialisation produced nothing');
     let headers: Record<string, string> = { 'content-type': 'application/x-protobuf' };
     if (this.#signer) {
