@@ -1,13 +1,14 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { encodeTraceRequest } from './otlp-encode.ts';
 import { DaemonSocket } from '../daemon-socket.ts';
+import { encodeTraceRequest } from './otlp-encode.ts';
 
 // The daemon protocol AWS's OpenTelemetry distribution speaks in Lambda
 // ("ADOT lite"): the X-Ray daemon header line, then `T1S` (sampled traces)
 // and the base64 of an OTLP ExportTraceServiceRequest.
 const HEADER = '{"format":"json","version":1}\n';
 const SAMPLED_TRACES_PREFIX = 'T1S';
+const PREAMBLE = Buffer.from(`${HEADER}${SAMPLED_TRACES_PREFIX}`, 'latin1');
 // A UDP datagram carries at most 65,507 bytes; base64 grows the payload by 4/3.
 const MAX_PAYLOAD_BYTES = Math.floor((65_507 - HEADER.length - SAMPLED_TRACES_PREFIX.length) * 0.75) - 16;
 
@@ -59,10 +60,11 @@ export class XrayDaemonUdpExporter implements SpanExporter {
       );
       return;
     }
-    const message = Buffer.from(
-      `${HEADER}${SAMPLED_TRACES_PREFIX}${Buffer.from(payload).toString('base64')}`,
-      'utf8',
-    );
+    // The header and prefix are ASCII, and so is base64: one buffer, no intermediate copies.
+    const base64 = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64');
+    const message = Buffer.allocUnsafe(PREAMBLE.length + base64.length);
+    PREAMBLE.copy(message, 0);
+    message.write(base64, PREAMBLE.length, 'latin1');
     this.#socket.send(message, done);
   }
 

@@ -1,8 +1,8 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { encodeTraceRequest } from './otlp-encode.ts';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { encodeTraceRequest } from './otlp-encode.ts';
 
 /** AWS credentials as the AWS SDK v3 resolves them. */
 export interface AwsCredentials {
