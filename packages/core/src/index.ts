@@ -28,6 +28,7 @@ export {
   type InvokeStoreLike,
   invocationState,
   invokeStore,
+  isReplaying,
   MAX_TENANT_ID_LENGTH,
   type RequestLike,
   recordSecurityEvent,

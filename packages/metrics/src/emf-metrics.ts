@@ -268,6 +268,8 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
                 : {}),
             },
             recordedBy: 'metrics',
+            // Measured on this invocation, replay or not.
+            keepWhenReplaying: true,
           },
           request,
         );
@@ -298,6 +300,8 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
       if (requestId) metadata.request_id = requestId;
       metadata.outcome = refused ? 'refused' : outcome;
       if (measure.peakConcurrency > 1) metadata.concurrent_invocations = String(measure.peakConcurrency);
+      // A durable function resuming: its figures are real, but it began by replaying.
+      if (state.durableReplay) metadata.durable_replay = 'true';
       // Two dimension sets: the usual one (an empty set is the default dimensions alone) and the
       // same by tenant. The tenant id is validated by core; SentinelMetrics redacts it.
       if (tenantDimension && state.tenantId !== undefined) {
@@ -322,7 +326,9 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
         for (const [type, count] of countByType(state.securityEvents)) {
           const single = metrics.singleMetric().addDimension(EVENT_TYPE_DIMENSION, type);
           if (requestId) single.addMetadata('request_id', requestId);
-          single.addMetric(METRIC_NAMES.securityEvents, MetricUnit.Count, count);
+          if (single instanceof SentinelMetrics)
+            single.addOwnMetric(METRIC_NAMES.securityEvents, MetricUnit.Count, count);
+          else single.addMetric(METRIC_NAMES.securityEvents, MetricUnit.Count, count);
         }
       });
     }

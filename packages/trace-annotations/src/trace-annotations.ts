@@ -202,6 +202,8 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
         writer.put('principal', principalAnnotation(source.principal, hashPrincipal));
         // Tenant isolation mode: the state's tenant id is already validated; redacted like any value.
         if (state.tenantId !== undefined) writer.put('tenant_id', redactor.redactString(state.tenantId));
+        // A durable function resuming: it replays recorded work before it runs anything new.
+        if (state.durableReplay) writer.put('durable_replay', true);
         if (facts.otherTags) writer.trace.addMetadata('tags', facts.otherTags, metadataNamespace());
       });
       if (options.annotations) {
