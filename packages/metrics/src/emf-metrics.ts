@@ -1,7 +1,12 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecurityEvent } from '@lambda-sentinel/core';
-import { invocationState, recordSecurityEvent, SentinelConfigError } from '@lambda-sentinel/core';
+import {
+  deferUntilStreamEnds,
+  invocationState,
+  recordSecurityEvent,
+  SentinelConfigError,
+} from '@lambda-sentinel/core';
 import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type Budgets, compileBudgets, overruns } from './budgets.ts';
@@ -361,7 +366,14 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
 
   return {
     before,
-    after: (request) => safely(() => publish(request, 'success')),
+    // Response streaming: Duration covers the streamed body; a stream that fails is an error.
+    after: (request) =>
+      safely(() => {
+        const deferred = deferUntilStreamEnds(request, (error) =>
+          safely(() => publish(request, error === undefined ? 'success' : 'error')),
+        );
+        if (!deferred) publish(request, 'success');
+      }),
     onError: (request) => safely(() => publish(request, 'error')),
   };
 }

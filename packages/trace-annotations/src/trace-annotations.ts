@@ -1,4 +1,5 @@
 import {
+  deferUntilStreamEnds,
   functionIdentity,
   invocationSource,
   invocationState,
@@ -217,7 +218,11 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
       }
     },
     // Security events recorded by the handler and inner middlewares count too.
-    after: annotateSecurityEvents,
+    after(request) {
+      // Response streaming: events recorded while the body streams count too (before the span ends).
+      if (!deferUntilStreamEnds(request, () => annotateSecurityEvents(request)))
+        annotateSecurityEvents(request);
+    },
     onError: annotateSecurityEvents,
   };
 }
