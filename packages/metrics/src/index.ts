@@ -13,4 +13,4 @@ export {
   METRIC_NAMES,
   TENANT_DIMENSION,
 } from './emf-metrics.ts';
-export { type ExtraFigures, SentinelMetrics, type SentinelMetricsOptions } from './sentinel-metrics.ts';
+export { SentinelMetrics, type SentinelMetricsOptions } from './sentinel-metrics.ts';

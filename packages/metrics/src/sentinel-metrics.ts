@@ -16,8 +16,8 @@ import {
 } from './emf-rules.ts';
 
 /**
- * Figures published together with the stored metrics, in the same EMF document
- * ({@link SentinelMetrics.publishStoredMetricsWith}).
+ * @internal Figures published together with the stored metrics, in the same EMF document
+ * (`SentinelMetrics.publishStoredMetricsWith`).
  */
 export interface ExtraFigures {
   /** Metrics as `[name, unit, value]`, in the document's order. */
@@ -167,7 +167,7 @@ export class SentinelMetrics extends Metrics {
    * @internal `emfMetrics`' publish: the stored metrics plus `extra` in one EMF document, as adding
    * each figure and then calling `publishStoredMetrics()` would, but without a trip through
    * Powertools' per-invocation stores for each figure (every such trip reads the environment), and
-   * with `extra.metadata` printed as given (see {@link ExtraFigures}). Where the shortcut could
+   * with `extra.metadata` printed as given (see `ExtraFigures`). Where the shortcut could
    * print something different — a name already in the document, more than 100 metrics, metrics
    * disabled, `POWERTOOLS_DEV`, `throwOnEmptyMetrics` with nothing stored — it takes the long way.
    */

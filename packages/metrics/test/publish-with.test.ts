@@ -4,10 +4,11 @@
  * exactly the documents that adding each figure and calling `publishStoredMetrics()` prints.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createMetrics, type ExtraFigures, type SentinelMetrics } from '@lambda-sentinel/metrics';
+import { createMetrics, type SentinelMetrics } from '@lambda-sentinel/metrics';
 import { captureOutput } from '@lambda-sentinel/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import type { ExtraFigures } from '../src/sentinel-metrics.ts';
 import { validEmf } from './emf-spec.ts';
 
 const TOKEN = `ghp_${'Q7xK9pLm2'.repeat(4)}`;
