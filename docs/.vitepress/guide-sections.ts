@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  */
 const ORDER: ReadonlyArray<{ text: string; files: readonly string[] }> = [
   { text: 'Getting started', files: ['getting-started', 'tutorial-demo'] },
-  { text: 'Concepts', files: ['design', 'tracing-backends'] },
+  { text: 'Concepts', files: ['design', 'tracing-backends', 'durable-and-streaming'] },
   {
     text: 'Middlewares',
     files: [

@@ -81,6 +81,8 @@ export function reportExpiry(
       message: `This function is past its expires date (${facts.expires}): its owner should remove it or renew the date`,
       detail: { expires: facts.expires, owner: facts.owner, lifecycle: facts.lifecycle },
       recordedBy: 'lifecycle',
+      // Once per cold start: a resumed durable function in a fresh process is one.
+      keepWhenReplaying: true,
     },
     request,
   );

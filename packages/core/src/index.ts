@@ -12,6 +12,11 @@ export {
 export { invocationSource } from './invocation-source.ts';
 export { isOwnOutput, ownOutput } from './own-output.ts';
 export {
+  deferUntilStreamEnds,
+  type StreamEndFinisher,
+  type StreamingRequestLike,
+} from './response-stream.ts';
+export {
   AUTHORIZER_SOURCE_KINDS,
   BATCH_SOURCE_KINDS,
   HTTP_SOURCE_KINDS,
@@ -28,6 +33,7 @@ export {
   type InvokeStoreLike,
   invocationState,
   invokeStore,
+  isReplaying,
   MAX_TENANT_ID_LENGTH,
   type RequestLike,
   recordSecurityEvent,

@@ -36,6 +36,13 @@ export interface SecurityEventInput {
   detail?: SecurityEventDetail;
   /** Which component recorded it, e.g. `source-allowlist`. */
   recordedBy?: string;
+  /**
+   * Keep the event even while a durable function replays ({@link isReplaying}): it reports
+   * something that really happened again in this invocation (code outside durable steps runs
+   * again on every replay: a blocked child process, a measured budget), not a replay of work
+   * already recorded. Default false: recorded during a replay, the event is dropped.
+   */
+  keepWhenReplaying?: boolean;
 }
 
 /**
@@ -51,6 +58,12 @@ export interface SecurityEvent extends Required<Pick<SecurityEventInput, 'type' 
   time: number;
   /** True when recorded outside any invocation (at init) and carried into this one. */
   duringInit?: boolean;
+  /**
+   * True on the event {@link recordSecurityEvent} returns when the invocation was replaying a
+   * durable function's recorded work ({@link isReplaying}): such an event is not kept, because
+   * it was recorded (logged, counted, annotated) when the work first ran.
+   */
+  replayed?: boolean;
 }
 
 /**
@@ -76,6 +89,13 @@ export interface InvocationState {
   readonly securityEvents: SecurityEvent[];
   /** Redactions performed during this invocation, by rule family (never the values). */
   readonly redactions: Record<string, number>;
+  /**
+   * True when this invocation is a durable function resuming: it began by replaying work an
+   * earlier invocation of the same durable execution already did (the durable context's
+   * `durableExecutionMode` was `ReplayMode` when the first Sentinel middleware saw it). Absent
+   * otherwise. {@link isReplaying} tells whether the invocation is replaying at a given moment.
+   */
+  readonly durableReplay?: boolean;
   /** The classified source, cached so classification runs once per invocation. */
   source?: InvocationSource;
   /** Namespaced slots for middlewares that need to hand data to each other (e.g. `metrics.timer`). */
@@ -93,6 +113,12 @@ export interface RequestLike {
         awsRequestId?: string;
         /** The tenant id, in tenant isolation mode (validated before use). */
         tenantId?: unknown;
+        /**
+         * Set by the AWS Durable Execution SDK's context (Middy's `executionModeDurableContext`
+         * hands it to middlewares as `request.context`): `ReplayMode` while the invocation
+         * replays operations already checkpointed, `ExecutionMode` once it runs new work.
+         */
+        durableExecutionMode?: unknown;
       }
     | undefined;
 }
@@ -156,6 +182,61 @@ let processHasInvoked = false;
 let pendingInitEvents: SecurityEvent[] = [];
 let lastStateWithoutStore: InvocationState | undefined;
 
+// The durable execution SDK's modes in which already-recorded work is being replayed
+// (`DurableExecutionMode` of `@aws/durable-execution-sdk-js`). Any other value, or none, is
+// taken as new work: a garbled mode leads to a signal sent twice, never to one lost.
+const REPLAY_MODES: ReadonlySet<string> = new Set(['ReplayMode', 'ReplaySucceededContext']);
+// The durable context each invocation state reads its mode from, live (the SDK switches the
+// mode from `ReplayMode` to `ExecutionMode` as the handler passes its last recorded operation).
+// Keyed by the state, so concurrent invocations never share an entry.
+const durableContexts = new WeakMap<InvocationState, object>();
+
+/** The durable context in `context`, or undefined: an object carrying `durableExecutionMode`. */
+function durableContextOf(context: unknown): object | undefined {
+  try {
+    if (context !== null && typeof context === 'object' && 'durableExecutionMode' in context) return context;
+  } catch {
+    // A hostile context (a Proxy whose `has` throws) is no durable context (rule 1).
+  }
+  return undefined;
+}
+
+function replayingMode(context: object): boolean {
+  try {
+    const mode = (context as { durableExecutionMode?: unknown }).durableExecutionMode;
+    return typeof mode === 'string' && REPLAY_MODES.has(mode);
+  } catch {
+    return false; // a throwing getter: detection failed, so nothing is suppressed
+  }
+}
+
+function attachDurableContext(state: InvocationState, context: unknown): void {
+  if (durableContexts.has(state)) return;
+  const durable = durableContextOf(context);
+  if (!durable) return;
+  durableContexts.set(state, durable);
+  if (replayingMode(durable)) (state as { durableReplay?: boolean }).durableReplay = true;
+}
+
+/**
+ * True while the invocation of `request` (or, without one, the invocation running in this async
+ * context) is replaying work a durable function already did in an earlier invocation: the AWS
+ * Durable Execution SDK's context reports `durableExecutionMode` `ReplayMode` (or
+ * `ReplaySucceededContext`). Log lines, user metrics and security events produced meanwhile
+ * were produced the first time already; Sentinel drops them instead of sending them twice.
+ * False outside durable functions, outside an invocation, and whenever the mode cannot be read
+ * or is not one the SDK documents (so a detection failure never hides a signal).
+ */
+export function isReplaying(request?: RequestLike): boolean {
+  const state = request ? invocationState(request) : currentInvocationState();
+  return state !== undefined && stateReplaying(state);
+}
+
+function stateReplaying(state: InvocationState): boolean {
+  const durable = durableContexts.get(state);
+  return durable !== undefined && replayingMode(durable);
+}
+
 function createState(requestId: string | undefined, tenantId: string | undefined): InvocationState {
   const state: InvocationState = {
     startedAt: Date.now(),
@@ -188,6 +269,7 @@ export function invocationState(request: RequestLike): InvocationState {
       validTenantId(request.context?.tenantId ?? store?.get(TENANT_ID_KEY)),
     );
   request.internal[INTERNAL_KEY] = state;
+  attachDurableContext(state, request.context);
   if (store) {
     if (!fromStore) store.set(STORE_KEY, state);
   } else {
@@ -259,6 +341,9 @@ function normaliseEvent(input: SecurityEventInput): SecurityEvent {
  * kept and reported with the first invocation. The logger writes one WARN
  * line per event, metrics count them by type, annotations name them.
  *
+ * While a durable function replays recorded work ({@link isReplaying}) the event is not kept:
+ * it was recorded when that work first ran. The returned event then has `replayed: true`.
+ *
  * Throws `TypeError` on a malformed event (a programming error); never
  * throws for lack of an invocation.
  */
@@ -266,6 +351,11 @@ export function recordSecurityEvent(input: SecurityEventInput, request?: Request
   const event = normaliseEvent(input);
   const state = request ? invocationState(request) : currentInvocationState();
   if (state) {
+    // A durable function replaying: this event was recorded when the work first ran.
+    if (input.keepWhenReplaying !== true && stateReplaying(state)) {
+      event.replayed = true;
+      return event;
+    }
     if (state.securityEvents.length < MAX_EVENTS_PER_INVOCATION) state.securityEvents.push(event);
   } else if (pendingInitEvents.length < MAX_PENDING_INIT_EVENTS) {
     event.duringInit = true;

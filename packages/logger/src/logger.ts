@@ -4,7 +4,7 @@ import type {
   LogItemExtraInput,
   LogItemMessage,
 } from '@aws-lambda-powertools/logger/types';
-import { ownOutput, SentinelConfigError } from '@lambda-sentinel/core';
+import { isReplaying, ownOutput, SentinelConfigError } from '@lambda-sentinel/core';
 import { createRedactor, type Redactor, type RedactorOptions } from '@lambda-sentinel/redact';
 import { RedactingLogFormatter } from './formatter.ts';
 
@@ -51,8 +51,13 @@ export class RedactingLogger extends Logger {
     return new RedactingLogger(options, { redactor: this.redactor, options: this.redactOptions });
   }
 
-  /** Every line is already redacted by the formatter: `redactConsole` must not redact it again. */
+  /**
+   * Every line is already redacted by the formatter: `redactConsole` must not redact it again.
+   * While a durable function replays work it already did (core's `isReplaying()`), the line was
+   * printed when that work first ran, and is not printed again.
+   */
   protected override printLog(...args: Parameters<Logger['printLog']>): void {
+    if (isReplaying()) return;
     ownOutput(() => super.printLog(...args));
   }
 
@@ -60,12 +65,16 @@ export class RedactingLogger extends Logger {
    * @internal Writes one line at `level` straight to the output, bypassing the
    * log buffer, so the middleware's end-of-invocation report (response,
    * error, security events) is never dropped with a cleared buffer. Still
-   * honours the current log level, and still redacted by the formatter.
+   * honours the current log level, and still redacted by the formatter. Printed even while a
+   * durable function replays: what it reports (security events, the error) belongs to this
+   * invocation, and replayed security events were never kept.
    */
   logUnbuffered(level: LogLevelName, input: LogItemMessage, ...extraInput: LogItemExtraInput): void {
     const threshold = LogLevelThreshold[level];
     if (threshold < this.level) return;
-    this.printLog(threshold, this.createAndPopulateLogItem(threshold, input, extraInput));
+    // Not dropped while a durable function replays: this is the report of this invocation.
+    const item = this.createAndPopulateLogItem(threshold, input, extraInput);
+    ownOutput(() => super.printLog(threshold, item));
   }
 }
 

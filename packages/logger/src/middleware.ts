@@ -1,4 +1,5 @@
 import {
+  deferUntilStreamEnds,
   type FunctionIdentity,
   functionIdentity,
   type InvocationState,
@@ -184,7 +185,10 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
   return {
     name: 'redactedLogging',
     before,
-    after: (request: Request): void => finish(request, undefined),
+    // Response streaming: a streamed body is still being sent; its end finishes the invocation.
+    after: (request: Request): void => {
+      if (!deferUntilStreamEnds(request, (error) => finish(request, error))) finish(request, undefined);
+    },
     // No return value: every outer onError must still run (rule 3).
     onError: (request: Request): void => finish(request, request.error ?? new Error('Unknown error')),
   };

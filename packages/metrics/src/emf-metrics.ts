@@ -1,7 +1,12 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecurityEvent } from '@lambda-sentinel/core';
-import { invocationState, recordSecurityEvent, SentinelConfigError } from '@lambda-sentinel/core';
+import {
+  deferUntilStreamEnds,
+  invocationState,
+  recordSecurityEvent,
+  SentinelConfigError,
+} from '@lambda-sentinel/core';
 import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type Budgets, compileBudgets, overruns } from './budgets.ts';
@@ -268,6 +273,8 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
                 : {}),
             },
             recordedBy: 'metrics',
+            // Measured on this invocation, replay or not.
+            keepWhenReplaying: true,
           },
           request,
         );
@@ -298,6 +305,8 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
       if (requestId) metadata.request_id = requestId;
       metadata.outcome = refused ? 'refused' : outcome;
       if (measure.peakConcurrency > 1) metadata.concurrent_invocations = String(measure.peakConcurrency);
+      // A durable function resuming: its figures are real, but it began by replaying.
+      if (state.durableReplay) metadata.durable_replay = 'true';
       // Two dimension sets: the usual one (an empty set is the default dimensions alone) and the
       // same by tenant. The tenant id is validated by core; SentinelMetrics redacts it.
       if (tenantDimension && state.tenantId !== undefined) {
@@ -322,7 +331,9 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
         for (const [type, count] of countByType(state.securityEvents)) {
           const single = metrics.singleMetric().addDimension(EVENT_TYPE_DIMENSION, type);
           if (requestId) single.addMetadata('request_id', requestId);
-          single.addMetric(METRIC_NAMES.securityEvents, MetricUnit.Count, count);
+          if (single instanceof SentinelMetrics)
+            single.addOwnMetric(METRIC_NAMES.securityEvents, MetricUnit.Count, count);
+          else single.addMetric(METRIC_NAMES.securityEvents, MetricUnit.Count, count);
         }
       });
     }
@@ -355,7 +366,14 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
 
   return {
     before,
-    after: (request) => safely(() => publish(request, 'success')),
+    // Response streaming: Duration covers the streamed body; a stream that fails is an error.
+    after: (request) =>
+      safely(() => {
+        const deferred = deferUntilStreamEnds(request, (error) =>
+          safely(() => publish(request, error === undefined ? 'success' : 'error')),
+        );
+        if (!deferred) publish(request, 'success');
+      }),
     onError: (request) => safely(() => publish(request, 'error')),
   };
 }

@@ -5,7 +5,7 @@ import type {
   MetricsOptions,
   MetricUnit,
 } from '@aws-lambda-powertools/metrics/types';
-import { countRedactions, ownOutput } from '@lambda-sentinel/core';
+import { countRedactions, isReplaying, ownOutput } from '@lambda-sentinel/core';
 import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import {
   dimensionNameProblem,
@@ -28,6 +28,14 @@ export interface ExtraFigures {
    * outcome word and overlap count). Anything else goes through `addMetadata`, which redacts.
    */
   metadata: Readonly<Record<string, string>>;
+}
+
+function checkMetric(name: string, value: number): void {
+  const label = typeof name === 'string' ? JSON.stringify(name.slice(0, 60)) : String(name);
+  const nameProblem = metricNameProblem(name);
+  if (nameProblem) throw new RangeError(`addMetric: metric name ${label} ${nameProblem}`);
+  const valueProblem = metricValueProblem(value);
+  if (valueProblem) throw new RangeError(`addMetric(${label}): value ${valueProblem}, got ${String(value)}`);
 }
 
 /** CloudWatch reads at most 100 metrics from one EMF directive. */
@@ -125,14 +133,23 @@ export class SentinelMetrics extends Metrics {
   /**
    * Adds a metric as Powertools' `addMetric` does, but throws a `RangeError` at the call when
    * CloudWatch would reject the name or the value, instead of printing a broken EMF document.
+   * While a durable function replays work it already did (core's `isReplaying()`), the metric
+   * was counted when that work first ran: it is checked, then dropped.
    */
   override addMetric(name: string, unit: MetricUnit, value: number, resolution?: MetricResolution): this {
-    const label = typeof name === 'string' ? JSON.stringify(name.slice(0, 60)) : String(name);
-    const nameProblem = metricNameProblem(name);
-    if (nameProblem) throw new RangeError(`addMetric: metric name ${label} ${nameProblem}`);
-    const valueProblem = metricValueProblem(value);
-    if (valueProblem)
-      throw new RangeError(`addMetric(${label}): value ${valueProblem}, got ${String(value)}`);
+    if (isReplaying()) {
+      checkMetric(name, value);
+      return this;
+    }
+    return this.addOwnMetric(name, unit, value, resolution);
+  }
+
+  /**
+   * @internal `emfMetrics`' own figures (Duration, SecurityEvents, ...): measured for this
+   * invocation, so added even while a durable function replays. Checked like `addMetric`.
+   */
+  addOwnMetric(name: string, unit: MetricUnit, value: number, resolution?: MetricResolution): this {
+    checkMetric(name, value);
     // A single metric prints here; its dimensions and metadata went through the redactor.
     return ownOutput(() => super.addMetric(name, unit, value, resolution));
   }
@@ -193,7 +210,7 @@ export class SentinelMetrics extends Metrics {
 
   private publishTheLongWay(extra: ExtraFigures): this {
     try {
-      for (const [name, unit, value] of extra.metrics) this.addMetric(name, unit, value);
+      for (const [name, unit, value] of extra.metrics) this.addOwnMetric(name, unit, value);
       for (const [key, value] of Object.entries(extra.metadata)) super.addMetadata(key, value);
     } finally {
       // What was stored is published even when one of the figures is refused (say, a name the

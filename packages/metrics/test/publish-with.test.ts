@@ -111,7 +111,7 @@ describe('publishStoredMetricsWith', () => {
     );
   });
 
-  it('takes the shortcut when nothing collides (no figure goes through addMetric), the long way when one does', async () => {
+  it('takes the shortcut when nothing collides (no figure goes through addOwnMetric), the long way when one does', async () => {
     const figures: ExtraFigures = {
       metrics: [['Duration', MetricUnit.Milliseconds, 1]],
       metadata: { outcome: 'success' },
@@ -121,14 +121,14 @@ describe('publishStoredMetricsWith', () => {
       MetricUnit.Count,
       1,
     );
-    const plainAdds = vi.spyOn(plain, 'addMetric');
+    const plainAdds = vi.spyOn(plain, 'addOwnMetric');
     await captureOutput(async () => plain.publishStoredMetricsWith(figures));
     expect(plainAdds).not.toHaveBeenCalled();
     const colliding = createMetrics({ namespace: 'Shop', serviceName: 'cart' }).addMetadata(
       'outcome',
       'mine',
     );
-    const collidingAdds = vi.spyOn(colliding, 'addMetric');
+    const collidingAdds = vi.spyOn(colliding, 'addOwnMetric');
     const [doc] = validEmf(await captureOutput(async () => colliding.publishStoredMetricsWith(figures)));
     expect(collidingAdds).toHaveBeenCalledTimes(1);
     expect(doc?.outcome).toBe('success');

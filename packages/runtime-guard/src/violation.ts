@@ -29,6 +29,8 @@ export function violation(
     message: `${blocked ? 'Blocked' : 'Alert:'} ${operation} of ${shownTarget} (policy ${policy})`,
     detail: { policy, operation, target: shownTarget, mode, blocked, ...extra },
     recordedBy: 'runtime-guard',
+    // The act happened again for real, even in code a durable function replays.
+    keepWhenReplaying: true,
   });
   return blocked ? new RuntimeGuardViolationError(policy, operation, shownTarget) : undefined;
 }

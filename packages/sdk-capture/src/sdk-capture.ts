@@ -1,4 +1,4 @@
-import { invocationState, SentinelConfigError } from '@lambda-sentinel/core';
+import { deferUntilStreamEnds, invocationState, SentinelConfigError } from '@lambda-sentinel/core';
 import { createRedactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type ActiveInvocation, enterInvocation, leaveInvocation } from './active-trace.ts';
@@ -241,7 +241,11 @@ export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
       // Only until the backend has loaded: the cold-start invocation waits for it.
       return loading.then((ready) => (ready ? open(request, ready) : undefined));
     },
-    after: finish,
+    // Response streaming: the handler span ends after the streamed body's last byte.
+    after(request) {
+      if (!deferUntilStreamEnds(request, () => finish(request))) return finish(request);
+      return undefined;
+    },
     onError: finish,
   };
 }

@@ -42,5 +42,13 @@ export {
 } from './output.ts';
 export { renderSpans, renderTrace } from './render-trace.ts';
 export { type SpanView, spanFromOtlp, spanFromXray } from './span-view.ts';
+export {
+  HANDLER_STREAMING,
+  installStreamingRuntime,
+  invokeStreaming,
+  type ResponseStreamEvent,
+  type StreamedResponse,
+  type StreamingInvokeResult,
+} from './streaming.ts';
 export { startTraceSink, type TraceSink } from './trace-sink.ts';
 export { startXRayCollector, type TraceDocument, type XRayCollector } from './xray-collector.ts';

@@ -1,4 +1,5 @@
 import {
+  deferUntilStreamEnds,
   functionIdentity,
   invocationSource,
   invocationState,
@@ -202,6 +203,8 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
         writer.put('principal', principalAnnotation(source.principal, hashPrincipal));
         // Tenant isolation mode: the state's tenant id is already validated; redacted like any value.
         if (state.tenantId !== undefined) writer.put('tenant_id', redactor.redactString(state.tenantId));
+        // A durable function resuming: it replays recorded work before it runs anything new.
+        if (state.durableReplay) writer.put('durable_replay', true);
         if (facts.otherTags) writer.trace.addMetadata('tags', facts.otherTags, metadataNamespace());
       });
       if (options.annotations) {
@@ -215,7 +218,11 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
       }
     },
     // Security events recorded by the handler and inner middlewares count too.
-    after: annotateSecurityEvents,
+    after(request) {
+      // Response streaming: events recorded while the body streams count too (before the span ends).
+      if (!deferUntilStreamEnds(request, () => annotateSecurityEvents(request)))
+        annotateSecurityEvents(request);
+    },
     onError: annotateSecurityEvents,
   };
 }
