@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { InvokeOptions } from './invoke.ts';
 import { type CapturedOutput, parseLines } from './output.ts';
 import { newTraceHeader, parentOf, rootOf } from './trace-id.ts';
 
@@ -15,15 +16,11 @@ export interface ManagedInvocation {
   tenantId?: string;
 }
 
-/** Options of {@link invokeManagedInstance}. */
-export interface ManagedInstanceOptions {
+/** Options of {@link invokeManagedInstance}; the function's identity is given as to `invoke`. */
+export interface ManagedInstanceOptions
+  extends Pick<InvokeOptions, 'functionName' | 'functionVersion' | 'region' | 'accountId' | 'memoryMb'> {
   /** The export each worker calls. Default `handler`. */
   handlerName?: string;
-  functionName?: string;
-  functionVersion?: string;
-  region?: string;
-  accountId?: string;
-  memoryMb?: number;
   /** The function timeout: an invocation still running after it fails with Lambda's "Task timed out". Default 3000. */
   timeoutMs?: number;
   /** Extra environment of the execution environment (every worker); `undefined` removes a variable. */

@@ -10,7 +10,7 @@
  * encoded once and copied after. Field numbers follow
  * opentelemetry-proto's trace.proto and common.proto.
  */
-import type { Attributes, HrTime, Link } from '@opentelemetry/api';
+import type { Attributes, HrTime, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 
 type Resource = ReadableSpan['resource'];
@@ -270,9 +270,8 @@ function writeEvent(w: Writer, event: TimedEvent): void {
   w.close(at);
 }
 
-function writeLink(w: Writer, link: Link): void {
-  const at = w.open();
-  const { context } = link;
+/** Fields 1–3 of a span and of a link alike: trace id, span id, trace state. */
+function writeIdentity(w: Writer, context: SpanContext): void {
   w.tag(1, LENGTH);
   w.hex(context.traceId);
   w.tag(2, LENGTH);
@@ -282,6 +281,12 @@ function writeLink(w: Writer, link: Link): void {
     w.tag(3, LENGTH);
     w.string(traceState);
   }
+}
+
+function writeLink(w: Writer, link: Link): void {
+  const at = w.open();
+  const { context } = link;
+  writeIdentity(w, context);
   if (link.attributes) writeAttributes(w, link.attributes, 4);
   w.tag(5, VARINT);
   w.varint(link.droppedAttributesCount || 0);
@@ -292,15 +297,7 @@ function writeLink(w: Writer, link: Link): void {
 function writeSpan(w: Writer, span: ReadableSpan): void {
   const at = w.open();
   const context = span.spanContext();
-  w.tag(1, LENGTH);
-  w.hex(context.traceId);
-  w.tag(2, LENGTH);
-  w.hex(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.tag(3, LENGTH);
-    w.string(traceState);
-  }
+  writeIdentity(w, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     w.tag(4, LENGTH);
