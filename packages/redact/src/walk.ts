@@ -400,13 +400,13 @@ export class Walk {
     const values = Object.values(out);
     const config = this.config;
     let renamed = false;
+    // Keys past a size limit are left out (`end`): the copy is then rebuilt with the keys before it.
+    let end = keys.length;
     for (let i = 0; i < keys.length; i++) {
       if (this.exhausted()) {
         this.changes++;
-        const cut: Record<string, unknown> = {};
-        for (let j = 0; j < i; j++) setKey(cut, keys[j]!, out[keys[j]!]);
-        setKey(cut, '[Truncated]', `${keys.length - i} more keys`);
-        return renamed ? this.properties(cut, Object.keys(cut), {}, depth, NO_STATES) : cut;
+        end = i;
+        break;
       }
       const key = keys[i]!;
       const child = values[i];
@@ -448,14 +448,16 @@ export class Walk {
       const copy = this.child(key, info, child, depth, next, out);
       if (copy !== child) setKey(out, key, copy);
     }
-    if (!renamed) return out;
-    // An email (or token) used as a key: rebuild with the masked names, in order.
+    if (!renamed && end === keys.length) return out;
+    // An email (or token) used as a key, or a cut: rebuild with the masked names, in order.
     const rebuilt: Record<string, unknown> = {};
-    for (const key of keys) {
+    for (let i = 0; i < end; i++) {
+      const key = keys[i]!;
       const info = config.keyInfo(key);
       if (info.masked !== undefined) for (const family of info.families) this.count(family);
       setKey(rebuilt, info.masked ?? key, out[key]);
     }
+    if (end < keys.length) setKey(rebuilt, '[Truncated]', `${keys.length - end} more keys`);
     return rebuilt;
   }
 
