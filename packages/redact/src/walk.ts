@@ -253,10 +253,7 @@ export class Walk {
   /** A string holding JSON: redact the parsed value, re-serialise only if something changed. */
   private json(s: string, inner: unknown, depth: number, states: PathStates): string {
     const before = this.changes;
-    const redacted =
-      typeof inner === 'string'
-        ? this.string(inner, depth + 1, states)
-        : this.value(inner, depth + 1, states);
+    const redacted = this.value(inner, depth + 1, states);
     this.nodes--; // the parsed value is this string, not a new node
     return this.truncate(this.changes !== before ? JSON.stringify(redacted) : s, 0);
   }

@@ -105,9 +105,9 @@ describe('maxTotalSize counts each string once, whichever way it is copied', () 
 });
 
 describe('maxNodes counts each value once, whichever way it is copied', () => {
-  it('short strings, long strings and JSON strings are one node each', () => {
+  it('short strings, long strings and JSON string literals are one node each', () => {
     const long = 'a plain sentence of text';
-    for (const s of ['ab', 'ab cd', long]) {
+    for (const s of ['ab', 'ab cd', long, '"a quoted string"']) {
       // the root, then two values fit in maxNodes 3; the third is cut
       expect(createRedactor({ maxNodes: 3 })({ a: s, b: s, c: s })).toEqual({
         a: s,
