@@ -47,6 +47,13 @@ describe('createRedactor edges', () => {
     expect(redact('\n["a",[1]]')).toBe('\n["a",[1]]');
   });
 
+  it('a short string whose characters after the first are all gate characters is still scanned', () => {
+    // `a::` is an IPv6 address: one letter, then only `:` (a gate character of the ip family)
+    const ip = createRedactor({ pii: { ip: 'mask' } });
+    expect(ip.withCounts('a::')).toEqual({ value: '[REDACTED:ip]', counts: { ip: 1 } });
+    expect(ip({ host: 'f::' })).toEqual({ host: '[REDACTED:ip]' });
+  });
+
   it('counts a social security number found in text under ssn, and a person name under name', () => {
     const redact = createRedactor({ pii: { ssn: 'mask', name: 'mask' } });
     const ssn = redact.withCounts('ssn=123-45-6789');
