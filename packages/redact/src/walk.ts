@@ -70,9 +70,11 @@ export const GATE_FIRST = 2;
  * Non-ASCII never settles (a look-alike may be read as ASCII downstream). Equivalence with the
  * full pipeline is a property test (shortcuts.test.ts).
  */
+// Stryker disable next-line BlockStatement: a body that settles nothing only sends strings to the full pipeline, which returns them the same (speed only)
 function settledShort(s: string, gate: Uint8Array | undefined, maxStringLength: number): boolean {
   const n = s.length;
   if (gate === undefined || n >= SHORT_STRING || n > maxStringLength) return false;
+  // Stryker disable next-line BooleanLiteral: the empty string, not settled, goes through the full pipeline, which returns it the same (speed only)
   if (n === 0) return true;
   const first = s.charCodeAt(0);
   if (first > 127 || gate[first] !== 0) return false;
@@ -80,6 +82,7 @@ function settledShort(s: string, gate: Uint8Array | undefined, maxStringLength: 
     const c = s.charCodeAt(i);
     if (c > 127 || (gate[c]! & GATE_ANYWHERE) !== 0) return false;
   }
+  // Stryker disable next-line BooleanLiteral: settling nothing only sends strings to the full pipeline, which returns them the same (speed only)
   return true;
 }
 
@@ -135,11 +138,13 @@ export class Walk {
    * Objects on the current path (at most maxDepth deep), the first `onPath` entries: a small
    * array beats a Set here, and a counter beats push/pop (entries past it are stale, never read).
    */
+  // Stryker disable next-line ArrayDeclaration: entries at or past `onPath` are never read, only overwritten
   private readonly ancestors: object[] = [];
   private onPath = 0;
   private readonly config: Compiled;
   private readonly hit = (family?: string): void => this.count(family ?? this.family);
   /** The family of the detector running now (its hits are counted under it). */
+  // Stryker disable next-line StringLiteral: set before every detector runs; never read before that
   private family = '';
 
   /** The limits, copied from the config: checked for every key and item. */
@@ -179,6 +184,7 @@ export class Walk {
         return this.string(value, depth, states);
       case 'object':
         return value === null ? null : this.object(value, depth, states, depth);
+      // Stryker disable next-line ConditionalExpression: falling through to the symbol case returns the same toString()
       case 'bigint':
         return value.toString();
       case 'symbol':
@@ -192,18 +198,21 @@ export class Walk {
 
   string(s: string, depth: number, states: PathStates): string {
     const config = this.config;
+    // Stryker disable next-line BlockStatement: without the shortcut the string goes through the full pipeline, which returns it the same (speed only)
     if (settledShort(s, config.shortGate, config.maxStringLength)) {
       this.size += s.length;
       return s;
     }
     // A value seen unchanged before (path rules aside, which depend on where it is) needs no work.
     const cacheable = states === NO_STATES;
+    // Stryker disable next-line BlockStatement: without the cache hit the string is walked again, with the same result (speed only)
     if (cacheable && config.benign.has(s, depth)) {
       this.size += s.length;
       return s;
     }
     const before = this.changes;
     const out = this.fresh(s, depth, states);
+    // Stryker disable next-line CallExpression: not remembering a string only means walking it again (speed only)
     if (cacheable && this.changes === before) config.benign.add(s, depth);
     return out;
   }
@@ -253,10 +262,7 @@ export class Walk {
   /** A string holding JSON: redact the parsed value, re-serialise only if something changed. */
   private json(s: string, inner: unknown, depth: number, states: PathStates): string {
     const before = this.changes;
-    const redacted =
-      typeof inner === 'string'
-        ? this.string(inner, depth + 1, states)
-        : this.value(inner, depth + 1, states);
+    const redacted = this.value(inner, depth + 1, states);
     this.nodes--; // the parsed value is this string, not a new node
     return this.truncate(this.changes !== before ? JSON.stringify(redacted) : s, 0);
   }
@@ -277,12 +283,14 @@ export class Walk {
   /** `a=b&c=d`: mask values of secret names, redact the rest decoded, re-encode only what changed. */
   private form(s: string, depth: number, states: PathStates): string {
     const pairs = s.split('&');
+    // Stryker disable next-line BooleanLiteral: joining unchanged pairs gives back the same string
     let changed = false;
     for (let i = 0; i < pairs.length; i++) {
       const pair = pairs[i]!;
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq);
       const rawValue = pair.slice(eq + 1);
+      // Stryker disable next-line StringLiteral: an empty value is kept by keepInText and comes out of the walk unchanged, so the skip is only a shortcut
       if (rawValue === '') continue;
       const value = decodeFormComponent(rawValue);
       const kind = this.config.keyKind(decodeFormComponent(name));
@@ -334,6 +342,7 @@ export class Walk {
     const onPath = this.onPath;
     for (let i = 0; i < onPath; i++) {
       if (ancestors[i] === value) {
+        // Stryker disable next-line UpdateOperator: changes is only compared inside a JSON, form or base64 string, whose parsed values hold no cycles
         this.changes++;
         return CIRCULAR;
       }
@@ -346,6 +355,7 @@ export class Walk {
       // `toJSON` shows up among the keys and is honoured there (a lookup here would be a
       // prototype-chain miss on every object).
       const proto = Object.getPrototypeOf(value);
+      // Stryker disable next-line LogicalOperator,BlockStatement: a plain object left to the generic path (toJSON check, then key by key) is copied the same; the spread is a fast path
       if (proto === Object.prototype || proto === null) {
         return this.plain(value as Record<string, unknown>, depth, states, site);
       }
@@ -367,6 +377,7 @@ export class Walk {
       return this.properties(value, Object.keys(value), {}, depth, states);
     } catch {
       // A throwing proxy trap, toJSON or iterator: the value cannot be copied safely.
+      // Stryker disable next-line UpdateOperator: changes is only compared inside a JSON, form or base64 string, whose parsed values are never proxies or objects with toJSON
       this.changes++;
       return UNREADABLE;
     } finally {
@@ -400,31 +411,36 @@ export class Walk {
     const values = Object.values(out);
     const config = this.config;
     let renamed = false;
+    // Keys past a size limit are left out (`end`): the copy is then rebuilt with the keys before it.
+    let end = keys.length;
     for (let i = 0; i < keys.length; i++) {
       if (this.exhausted()) {
         this.changes++;
-        const cut: Record<string, unknown> = {};
-        for (let j = 0; j < i; j++) setKey(cut, keys[j]!, out[keys[j]!]);
-        setKey(cut, '[Truncated]', `${keys.length - i} more keys`);
-        return renamed ? this.properties(cut, Object.keys(cut), {}, depth, NO_STATES) : cut;
+        end = i;
+        break;
       }
       const key = keys[i]!;
       const child = values[i];
       if (key === 'toJSON' && typeof child === 'function') return this.viaToJSON(value, depth, states);
       const info = config.keyInfo(key);
       const next = states === NO_STATES ? NO_STATES : config.paths!.step(states, key);
+      // Stryker disable next-line StringLiteral,BlockStatement: without this shortcut the object goes through child/isolated/value, which decide the same
       if (info === PLAIN_KEY && next !== MATCHED && typeof child === 'object' && child !== null) {
         // A nested object or array under a harmless name: no key rule or path match applies to it
         // as a whole, so straight to the copy (skipping child/isolated/value, which would decide
         // the same in three more calls).
         // Objects under one name are usually alike (every `customer`, every `headers`): the name
         // picks their copy site.
-        setKey(out, key, this.isolatedObject(child, depth + 1, next, key.length * 7 + key.charCodeAt(0)));
+        // Stryker disable next-line ArithmeticOperator: the copy site only affects speed (see copyPlain)
+        const childSite = key.length * 7 + key.charCodeAt(0);
+        setKey(out, key, this.isolatedObject(child, depth + 1, next, childSite));
         continue;
       }
+      // Stryker disable next-line BlockStatement: without the inline case the child goes through child/isolated/value, which decide the same
       if (info === PLAIN_KEY && next === NO_STATES) {
         // The common case inline: a harmless name, no path to follow.
         if (typeof child === 'string') {
+          // Stryker disable next-line BlockStatement: isolatedString repeats the same shortcut
           if (settledShort(child, config.shortGate, config.maxStringLength)) {
             this.nodes++;
             this.size += child.length;
@@ -435,10 +451,12 @@ export class Walk {
           continue;
         }
         if (
+          // Stryker disable next-line EqualityOperator,StringLiteral: only primitives and null reach here, and child/isolated/value copy them the same
           typeof child !== 'object' &&
           typeof child !== 'function' &&
           typeof child !== 'bigint' &&
           typeof child !== 'symbol'
+          // Stryker disable next-line BlockStatement: a primitive left to child/isolated/value is counted and copied the same
         ) {
           this.nodes++;
           continue;
@@ -448,20 +466,25 @@ export class Walk {
       const copy = this.child(key, info, child, depth, next, out);
       if (copy !== child) setKey(out, key, copy);
     }
-    if (!renamed) return out;
-    // An email (or token) used as a key: rebuild with the masked names, in order.
+    if (!renamed && end === keys.length) return out;
+    // An email (or token) used as a key, or a cut: rebuild with the masked names, in order.
     const rebuilt: Record<string, unknown> = {};
-    for (const key of keys) {
+    for (let i = 0; i < end; i++) {
+      const key = keys[i]!;
       const info = config.keyInfo(key);
       if (info.masked !== undefined) for (const family of info.families) this.count(family);
       setKey(rebuilt, info.masked ?? key, out[key]);
     }
+    if (end < keys.length) setKey(rebuilt, '[Truncated]', `${keys.length - end} more keys`);
     return rebuilt;
   }
 
   private array(items: readonly unknown[], depth: number, states: PathStates, site: number): unknown[] {
     const paths = this.config.paths;
+    // Stryker disable next-line ArrayDeclaration: every index up to the end (or the cut) is assigned, so a preallocated array is only faster
     const out: unknown[] = new Array(items.length);
+    // Stryker disable next-line ArithmeticOperator: the copy site only affects speed (see copyPlain)
+    const itemSite = site + 1;
     for (let i = 0; i < items.length; i++) {
       if (this.exhausted()) {
         this.changes++;
@@ -471,6 +494,7 @@ export class Walk {
       }
       const item = items[i];
       let next = NO_STATES;
+      // Stryker disable next-line LogicalOperator: stepping from NO_STATES gives NO_STATES, so the check is only a fast path
       if (paths !== undefined && states !== NO_STATES) {
         next = paths.step(states, i);
         if (next === MATCHED && item != null) {
@@ -481,8 +505,9 @@ export class Walk {
         if (next === MATCHED) next = NO_STATES;
       }
       out[i] =
+        // Stryker disable next-line StringLiteral: isolated/value copy an object item the same way (fast path)
         typeof item === 'object' && item !== null
-          ? this.isolatedObject(item, depth + 1, next, site + 1)
+          ? this.isolatedObject(item, depth + 1, next, itemSite)
           : this.isolated(item, depth, next);
     }
     return out;
@@ -493,7 +518,9 @@ export class Walk {
     this.nodes++;
     try {
       return this.object(child, depth, states, site);
+      // Stryker disable next-line BlockStatement: unreachable, object() catches everything after its first checks, and those cannot throw
     } catch {
+      // Stryker disable next-line UpdateOperator: unreachable (see above)
       this.changes++;
       return UNREADABLE;
     }
@@ -504,7 +531,9 @@ export class Walk {
     this.nodes++;
     try {
       return this.string(s, depth, NO_STATES);
+      // Stryker disable next-line BlockStatement: unreachable, redacting a string runs no caller code
     } catch {
+      // Stryker disable next-line UpdateOperator: unreachable (see above)
       this.changes++;
       return UNREADABLE;
     }
@@ -515,6 +544,7 @@ export class Walk {
     try {
       return this.value(child, depth + 1, states);
     } catch {
+      // Stryker disable next-line UpdateOperator: changes is only compared inside a JSON, form or base64 string, whose parsed values never throw
       this.changes++;
       return UNREADABLE;
     }
@@ -531,6 +561,7 @@ export class Walk {
     const record = source as Record<string, unknown>;
     for (let i = 0; i < keys.length; i++) {
       if (this.exhausted()) {
+        // Stryker disable next-line UpdateOperator: changes is only compared inside a JSON, form or base64 string, whose parsed values are plain objects, never copied key by key here
         this.changes++;
         setKey(out, '[Truncated]', `${keys.length - i} more keys`);
         break;
@@ -540,6 +571,7 @@ export class Walk {
       try {
         child = record[key];
       } catch {
+        // Stryker disable next-line UpdateOperator: changes is only compared inside a JSON, form or base64 string, whose parsed values have no getters
         this.changes++;
         setKey(out, key, UNREADABLE);
         continue;
@@ -655,10 +687,12 @@ export class Walk {
     const out: Record<string, unknown> = {};
     for (const [key, child] of map) {
       if (this.exhausted()) {
+        // Stryker disable next-line UpdateOperator: changes is only compared inside a JSON, form or base64 string, whose parsed values are never Maps
         this.changes++;
         setKey(out, '[Truncated]', 'more entries');
         break;
       }
+      // Stryker disable next-line StringLiteral: String() of a string is the string
       this.entry(out, typeof key === 'string' ? key : String(key), child, depth, states);
     }
     return out;
@@ -673,6 +707,7 @@ export class Walk {
  * reading of `value`, and the walker reads the keys from the copy.
  */
 function copyPlain(value: Record<string, unknown>, site: number): Record<string, unknown> {
+  // Stryker disable ConditionalExpression: the 16 cases are identical; which one runs only affects speed
   switch (site & 15) {
     case 0:
       return { ...value };
@@ -707,6 +742,7 @@ function copyPlain(value: Record<string, unknown>, site: number): Record<string,
     default:
       return { ...value };
   }
+  // Stryker restore ConditionalExpression
 }
 
 function countGroup(candidates: readonly Detector[], group: Detector): number {
