@@ -212,8 +212,12 @@ function combinedTokens(formats: readonly TokenFormat[]): Detector {
     mask(s, hit) {
       compiled ??= compile();
       const { finder, exact, glued } = compiled;
+      let out = '';
+      let last = 0; // end of the last masked match
       finder.lastIndex = 0;
-      return s.replace(finder, (match: string, offset: number) => {
+      for (let m = finder.exec(s); m !== null; m = finder.exec(s)) {
+        const match = m[0];
+        const offset = m.index;
         for (let i = 0; i < formats.length; i++) {
           const pattern = exact[i]!;
           pattern.lastIndex = offset;
@@ -222,13 +226,23 @@ function combinedTokens(formats: readonly TokenFormat[]): Detector {
           const format = formats[i]!;
           // START(alphabet): not glued to a character of the token's alphabet, unless that is an escape (\n).
           const before = offset > 0 ? s[offset - 1]! : '';
-          if (before && glued[i]?.test(before) && !(offset > 1 && s[offset - 2] === '\\')) return match;
-          if (format.accept !== undefined && !format.accept(match)) return match;
+          const alphabet = glued[i];
+          if (before && alphabet?.test(before) && !(offset > 1 && s[offset - 2] === '\\')) {
+            // Glued: the format's own pass would go on looking inside the match (a token may start
+            // there, after a character outside the alphabet), so resume after the run of its alphabet.
+            let next = offset + 1;
+            while (next < s.length && alphabet.test(s[next - 1]!)) next++;
+            finder.lastIndex = next;
+            break;
+          }
+          if (format.accept !== undefined && !format.accept(match)) break;
           hit(format.family);
-          return `${found[1] ?? ''}${marker(format.family)}`;
+          out += s.slice(last, offset) + (found[1] ?? '') + marker(format.family);
+          last = offset + match.length;
+          break;
         }
-        return match;
-      });
+      }
+      return last === 0 ? s : out + s.slice(last);
     },
   };
 }
