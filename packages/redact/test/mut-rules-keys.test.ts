@@ -31,6 +31,10 @@ describe('keyWords', () => {
     ['_x', ['x']],
     ['dbPassword2', ['db', 'password', '2']],
     ['APIKey', ['api', 'key']],
+    // ASCII punctuation above `z` separates words, and ends a run of capitals like any separator.
+    ['a~b', ['a', 'b']],
+    ['pass{word}', ['pass', 'word']],
+    ['XY~z', ['xy', 'z']],
   ])('%j → %j', (key, words) => {
     expect(keyWords(key)).toEqual(words);
   });
@@ -43,6 +47,7 @@ describe('which word decides', () => {
     ['sid', KEY_SECRET],
     ['sig', KEY_SECRET],
     ['accountSid', KEY_PLAIN],
+    ['sid_x', KEY_PLAIN],
     ['sigName', KEY_PLAIN],
     // Last-word-only words: at the end, not before another word.
     ['dbPass', KEY_SECRET_NUMERIC],
@@ -61,6 +66,10 @@ describe('which word decides', () => {
     // A secret word followed by a metadata word is metadata.
     ['passwordLength', KEY_PLAIN],
     ['tokenExpiresAt', KEY_PLAIN],
+    // A qualifier that makes a token a non-credential (`nextToken`) does not do so for other words.
+    ['nextToken', KEY_PLAIN],
+    ['pageSecret', KEY_SECRET],
+    ['nextPassword', KEY_SECRET_NUMERIC],
     // PII names.
     ['ssn', KEY_SSN],
     ['socialSecurityNumber', KEY_SSN],
@@ -95,6 +104,12 @@ describe('user names', () => {
     expect(kind('publicToken')).toBe(KEY_PLAIN);
     expect(kind('password')).toBe(KEY_SECRET_NUMERIC);
   });
+
+  it('an allowed RegExp allows only what it matches, even a name with no words', () => {
+    const kind = compileKeyRules({ keys: [/^_/], allowKeys: [/^public/] });
+    expect(kind('__')).toBe(KEY_SECRET_NUMERIC);
+    expect(kind('_x')).toBe(KEY_SECRET_NUMERIC);
+  });
 });
 
 describe('what the matcher tells the prefilter', () => {
@@ -107,6 +122,10 @@ describe('what the matcher tells the prefilter', () => {
     for (const stem of ['customer', 'ssn', 'social', 'name', 'holder']) expect(all.stems).toContain(stem);
     expect(all.stems).not.toContain('');
     expect(all.stems).not.toContain('ref');
+  });
+
+  it('no options: exactly the built-in stems, the same as empty lists', () => {
+    expect(compileKeyRules().stems).toEqual(compileKeyRules({ keys: [], allowKeys: [] }).stems);
   });
 
   it('anyName: only when a user RegExp is given', () => {
@@ -122,11 +141,17 @@ describe('what the matcher tells the prefilter', () => {
     expect(plain.phraseTails.has('single')).toBe(false);
     expect(plain.phraseTails.has('customer')).toBe(false);
     expect(plain.phraseTails.has('api')).toBe(false);
+    expect(plain.phraseTails.has('access')).toBe(false); // of `shared access key`: its last word is the tail
     expect(plain.phraseTails.has('security')).toBe(false);
     expect(plain.phraseTails.has('name')).toBe(false);
     const pii = compileKeyRules({ ssn: true, names: true });
     expect(pii.phraseTails.has('security')).toBe(true);
     expect(pii.phraseTails.has('name')).toBe(true);
     expect(pii.phraseTails.has('holder')).toBe(true);
+    // Turning PII names on only adds tails.
+    const none = compileKeyRules();
+    for (const tail of none.phraseTails) expect(pii.phraseTails.has(tail), tail).toBe(true);
+    for (const tail of compileKeyRules({ names: true }).phraseTails)
+      expect(pii.phraseTails.has(tail), tail).toBe(true);
   });
 });

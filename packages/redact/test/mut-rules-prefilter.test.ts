@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../src/detector.ts';
+import { foldConfusables } from '../src/fold.ts';
 import { compileKeyRules } from '../src/key-rules.ts';
 import { resolveOptions } from '../src/options.ts';
 import { piiDetectors } from '../src/pii-detectors.ts';
@@ -43,17 +44,18 @@ const ALL_PII = {
 const DETECTOR_SETS: [string, Detector[]][] = [
   ['every detector and PII family', detectorsFor({ pii: ALL_PII })],
   ['the defaults', detectorsFor({})],
+  ['secret detectors only', detectorsFor({ pii: false })],
   ['PII only, no phone numbers', detectorsFor({ detectors: false, pii: { ...ALL_PII, phone: false } })],
 ];
 
 /**
  * The detectors whose pattern masks something in `s`, by index. A detector with no text feature
- * whose keyword is not in `s` is left out: some (SSNs) take their keyword as the context a bare
+ * whose keyword is not in `s` (look-alikes folded, invisible characters dropped) is left out: some (SSNs) take their keyword as the context a bare
  * number needs, so their pattern alone matches more than they may.
  */
 function matching(detectors: readonly Detector[], s: string): number[] {
   const found: number[] = [];
-  const lower = s.toLowerCase();
+  const lower = foldConfusables(s).toLowerCase();
   detectors.forEach((d, index) => {
     if (d.features === 0 && !d.keywords.some((k) => lower.includes(k))) return;
     let hit = false;
@@ -87,6 +89,11 @@ SAMPLES.push(
   '4111 1111 1111 1111',
   '4111-1111-1111-1111',
   '378282246310005',
+  // A keyword split by an invisible character (the pair parser folds it away), and the shortest
+  // JWT, exactly SHORT_STRING characters long with no short-string character in it.
+  'pa\u200bssword=hunter2hunter2',
+  'api_to\u200bken: Zx81kq0Pz7',
+  'eyJabcde.ab',
 );
 
 const NOISE = [

@@ -55,7 +55,19 @@ describe('PEM private keys', () => {
     expect(redact(`private key -----BEGIN A${label}-----${BODY}`)).not.toContain('[REDACTED:private-key]');
   });
 
-  it('a BEGIN line with no closing dashes is no block', () => {
+  it('a block cut off before its END line runs to the end, over any BEGIN line in it', () => {
+    const { value, counts } = counted(
+      `-----BEGIN PRIVATE KEY-----${BODY} -----BEGIN PRIVATE KEY-----${BODY}`,
+    );
+    expect(value).toBe('-----BEGIN PRIVATE KEY-----[REDACTED:private-key]');
+    expect(counts['private-key']).toBe(1);
+  });
+
+  it('a BEGIN line with no closing dashes is no block, even when the rest reads as a label', () => {
+    expect(redact('-----BEGIN PRIVATE KEY.')).toBe('-----BEGIN PRIVATE KEY.');
+  });
+
+  it('a BEGIN line with no closing dashes, then text, is no block', () => {
     const s = 'a private key -----BEGIN PRIVATE KEY and some text';
     expect(redact(s)).toBe(s);
   });
@@ -134,6 +146,25 @@ describe('anchored formats (found from their literal)', () => {
         expect(out, family).toContain(`[REDACTED:${family}]`);
       }
     }
+  });
+});
+
+describe('every format, bare in prose', () => {
+  it('every sample of every format is masked; a URL keeps its host and path', () => {
+    const rng = new Random(5);
+    for (const f of SECRET_FORMATS) {
+      const { value, needle } = f.make(rng);
+      expect(redact(`got ${value} here`), `${f.family} ${f.variant}`).not.toContain(needle);
+    }
+    const hook = SECRET_FORMATS.find((f) => f.family === 'discord-webhook')!.make(rng);
+    expect(redact(hook.value)).toBe(
+      `${hook.value.slice(0, hook.value.length - hook.needle.length)}[REDACTED:discord-webhook]`,
+    );
+  });
+
+  it('a 40-character hex hash is no AWS secret key (it lacks the mix of cases)', () => {
+    const s = 'commit 3f786850e387550fdab836ed7e6dc881de23001b merged';
+    expect(redact(s)).toBe(s);
   });
 });
 
