@@ -49,6 +49,7 @@ function buildClassTable(): Uint8Array {
 
 function classOf(ch: string): number {
   const k = CLASS_OF[ch.charCodeAt(0)]!;
+  // Stryker disable next-line LogicalOperator,StringLiteral: every keyword character has a class (built-in keywords are ASCII; user key stems are split by keyWords into ASCII letters and digits), so this guard against a bad keyword table never throws.
   if (k === 0 || ch.charCodeAt(0) > 127) throw new Error(`prefilter: keyword character "${ch}" has no class`);
   return k;
 }
@@ -89,12 +90,14 @@ function buildAutomaton(keywordLists: readonly (readonly string[])[]): Automaton
   keywordLists.forEach((keywords, index) => {
     for (const keyword of keywords) {
       let state = 0;
+      // Stryker disable next-line MethodExpression: upper and lower case of a letter share one class, so the case a keyword is read in builds the same automaton.
       for (const ch of keyword.toLowerCase()) {
         const k = classOf(ch);
         let next = children[state]!.get(k);
         if (next === undefined) {
           next = children.length;
           children.push(new Map());
+          // Stryker disable next-line ArrayDeclaration: a non-index entry in an output list is skipped by record (seen[entry] is undefined, not 0), so it adds no candidate.
           outputs.push([]);
           children[state]!.set(k, next);
         }
@@ -133,6 +136,7 @@ function buildAutomaton(keywordLists: readonly (readonly string[])[]): Automaton
     delta[state * CLASS_COUNT + INVISIBLE] = state * CLASS_COUNT;
   }
   const outputOf = new Int32Array(stateCount * CLASS_COUNT);
+  // Stryker disable next-line ArrayDeclaration: outputOf holds 1 + the index of each list as pushed; an extra first entry shifts both alike, and record reads outputLists[output - 1].
   const outputLists: number[][] = [];
   for (let state = 0; state < stateCount; state++) {
     if (outputs[state]!.length === 0) continue;
@@ -148,7 +152,9 @@ function automatonFor(keywordLists: readonly (readonly string[])[]): Automaton {
   let automaton = automata.get(signature);
   if (automaton === undefined) {
     automaton = buildAutomaton(keywordLists);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: the per-process cache of automata only saves rebuilding them; a rebuilt automaton is the same.
     if (automata.size >= MAX_AUTOMATA) automata.clear();
+    // Stryker disable next-line CallExpression: the per-process cache of automata only saves rebuilding them; a rebuilt automaton is the same.
     automata.set(signature, automaton);
   }
   return automaton;
@@ -189,6 +195,7 @@ export interface PrefilterOptions {
 /** Compile the prefilter for these detectors (order kept in the answers). */
 export function compilePrefilter(
   detectors: readonly Detector[],
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: every caller passes the options; without the shortcut the prefilter only admits more candidates (the same output, more work).
   options: PrefilterOptions = { shortcuts: true },
 ): Prefilter {
   const { delta, outputOf, outputLists } = automatonFor(detectors.map((d) => d.keywords));
@@ -225,6 +232,7 @@ export function compilePrefilter(
       let digits = 0;
       let run = 0; // token characters in a row
       let cardRun = 0; // digits in a row, single spaces or dashes allowed between groups
+      // Stryker disable next-line BooleanLiteral: gap only matters once a digit has been seen, and a digit sets it to false.
       let gap = false;
       let caps = 0; // upper-case letters in a row; -1: one digit after two or more (IBAN: CC + 2 digits)
       let features = 0;
@@ -249,6 +257,7 @@ export function compilePrefilter(
           run++;
           digits++;
           gap = false;
+          // Stryker disable next-line EqualityOperator: `!== 13` sets the card feature at every run length but 13, always before a run reaches 13 as well: more candidates, never fewer.
           if (++cardRun === 13) features |= FEATURE_CARD_RUN;
           if (caps >= 2) caps = -1;
           else if (caps === -1) {
@@ -257,19 +266,23 @@ export function compilePrefilter(
           } else caps = 0;
           continue;
         }
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,ArithmeticOperator: ASCII capitals are letters and never reach this line, so it always sets 0; counting other characters as capitals only sets the IBAN feature more often (more candidates, never fewer).
         caps = c >= 65 && c <= 90 ? (caps > 0 ? caps + 1 : 1) : 0;
+        // Stryker disable next-line LogicalOperator,BooleanLiteral: these mutants let a separator end a digit run less often (more card candidates, never fewer).
         if ((c === 32 || c === 45) && !gap && cardRun !== 0) gap = true;
         else cardRun = 0;
         if (k !== 0 && k <= TOKEN_MAX) {
           run++;
         } else if (run !== 0) {
           if (run >= 40) features |= FEATURE_RUN_40;
+          // Stryker disable next-line LogicalOperator: `||` sets the Discord feature in more cases than `&&` (more candidates, never fewer).
           else if (run >= 23 && k === DOT) features |= FEATURE_RUN_DOT;
           run = 0;
         }
       }
       if (run >= 40) features |= FEATURE_RUN_40;
       if (digits >= 8) features |= FEATURE_DIGITS_8;
+      // Stryker disable next-line AssignmentOperator: a feature no detector has selects no detector (the loop tests each detector's own features); it can only skip the early return.
       features &= anyFeature;
       if (hitCount === 0 && features === 0) return NONE;
       if (features !== 0) {
