@@ -15,7 +15,7 @@ describe('path syntax', () => {
   ])('%s', (path, value, outer, inner) => {
     const out = createRedactor({ paths: [path], detectors: false, pii: false })(value) as Record<
       string,
-      never
+      unknown
     >;
     const before = (value as Record<string, Record<string | number, unknown>>)[outer]!;
     const after = out[outer] as Record<string | number, unknown>;
