@@ -300,9 +300,11 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
         i = valueFrom;
         continue;
       }
-      // `arn:aws:…:secret:name` is one identifier, not pairs: step over it.
+      // `arn:aws:…:secret:name` is one identifier, not pairs: step over it, and at least past this
+      // colon (in `"arn": …` or `arn : …` the identifier ends before it: scanning on from there
+      // would find this colon again, forever).
       if (c === COLON && name === 'arn') {
-        i = unquotedEnd(s, start);
+        i = Math.max(unquotedEnd(s, start), valueFrom);
         continue;
       }
       let before: string | undefined;
