@@ -268,7 +268,12 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       if (c === 91) {
         // Another detector's marker (`[REDACTED:jwt]`) is opaque: step over it.
         const close = s.indexOf(']', i);
-        i = close < 0 ? n : close + 1;
+        if (close < 0) {
+          // No `]` closes it, so it is text, not a marker (and so is any later `[REDACTED`).
+          nextMarker = -1;
+          continue;
+        }
+        i = close + 1;
         floor = i;
         continue;
       }
@@ -296,7 +301,11 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       }
       const start = nameStart(s, nameEnd, floor);
       const name = s.slice(start, nameEnd);
-      if (name === '' || !hasLetter(name) || (c === EQUALS && paddedToken(name, s.charCodeAt(i + 1)))) {
+      if (
+        name === '' ||
+        !hasLetter(decodeName(name)) ||
+        (c === EQUALS && paddedToken(name, s.charCodeAt(i + 1)))
+      ) {
         i = valueFrom;
         continue;
       }
