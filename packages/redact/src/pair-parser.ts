@@ -122,12 +122,14 @@ function paddedToken(name: string, next: number): boolean {
 /** The smallest of three positions, ignoring -1 (not found); -1 when all are. */
 function firstOf(a: number, b: number, c: number): number {
   let min = a;
+  // Stryker disable next-line EqualityOperator: b and min are positions of different characters ('=', ':'), never equal, so < and <= choose alike
   if (b !== -1 && (min === -1 || b < min)) min = b;
   if (c !== -1 && (min === -1 || c < min)) min = c;
   return min;
 }
 
 function hasLetter(s: string): boolean {
+  // Stryker disable next-line EqualityOperator: one step past the end reads NaN, which is no letter
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i) | 32;
     if ((c >= 97 && c <= 122) || c >= 128) return true;
@@ -148,6 +150,7 @@ function decodeName(name: string): string {
 function pairFollows(s: string, i: number): boolean {
   let j = i;
   const n = s.length;
+  // Stryker disable next-line EqualityOperator,UpdateOperator: the only caller passes a position whose character is no whitespace, so this gap is never skipped and its bounds and steps are never reached
   for (let gap = 0; j < n && isSpace(s.charCodeAt(j)) && gap < MAX_GAP; gap++) j++;
   const start = j;
   while (j < n && j - start < MAX_NAME && isNameChar(s.charCodeAt(j))) j++;
@@ -185,6 +188,7 @@ function closesContext(s: string, i: number): boolean {
 function unquotedEnd(s: string, start: number): number {
   const n = s.length;
   let i = start;
+  // Stryker disable next-line EqualityOperator: one step past the end reads NaN, which ends nothing; an end of n + 1 slices, resumes and scans alike
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (isWhitespace(c) || c === 38) break;
@@ -206,6 +210,7 @@ function unquotedEnd(s: string, start: number): number {
 function quotedEnd(s: string, start: number, quote: string): number {
   const n = s.length;
   const escaped = quote.length === 2; // \" inside JSON-encoded text
+  // Stryker disable next-line EqualityOperator: one step past the end reads NaN, which closes nothing, and the text's end is returned anyway
   for (let i = start; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 10 || c === 13) return i;
@@ -259,8 +264,11 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
     let nextMarker = s.indexOf('[REDACTED');
     let i = 0;
     for (;;) {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: searching again from i (when -1, or when not behind i) finds the same position: speed only
       if (nextEquals !== -1 && nextEquals < i) nextEquals = s.indexOf('=', i);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: searching again from i (when -1, or when not behind i) finds the same position: speed only
       if (nextColon !== -1 && nextColon < i) nextColon = s.indexOf(':', i);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: searching again from i (when -1, or when not behind i) finds the same position: speed only
       if (nextMarker !== -1 && nextMarker < i) nextMarker = s.indexOf('[REDACTED', i);
       i = firstOf(nextEquals, nextColon, nextMarker);
       if (i === -1) break;
@@ -268,7 +276,12 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       if (c === 91) {
         // Another detector's marker (`[REDACTED:jwt]`) is opaque: step over it.
         const close = s.indexOf(']', i);
-        i = close < 0 ? n : close + 1;
+        if (close < 0) {
+          // No `]` closes it, so it is text, not a marker (and so is any later `[REDACTED`).
+          nextMarker = -1;
+          continue;
+        }
+        i = close + 1;
         floor = i;
         continue;
       }
@@ -290,19 +303,27 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       let nameEnd = i;
       for (let gap = 0; nameEnd > floor && isSpace(s.charCodeAt(nameEnd - 1)) && gap < MAX_GAP; gap++)
         nameEnd--;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: at or below floor the name is empty anyway (nameStart never reaches below floor)
       if (nameEnd > floor && isQuote(s.charCodeAt(nameEnd - 1))) {
         nameEnd--;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: at or below floor the name is empty anyway (nameStart never reaches below floor)
         if (nameEnd > floor && s.charCodeAt(nameEnd - 1) === BACKSLASH) nameEnd--;
       }
       const start = nameStart(s, nameEnd, floor);
       const name = s.slice(start, nameEnd);
-      if (name === '' || !hasLetter(name) || (c === EQUALS && paddedToken(name, s.charCodeAt(i + 1)))) {
+      if (
+        name === '' ||
+        !hasLetter(decodeName(name)) ||
+        (c === EQUALS && paddedToken(name, s.charCodeAt(i + 1)))
+      ) {
         i = valueFrom;
         continue;
       }
-      // `arn:aws:…:secret:name` is one identifier, not pairs: step over it.
+      // `arn:aws:…:secret:name` is one identifier, not pairs: step over it, and at least past this
+      // colon (in `"arn": …` or `arn : …` the identifier ends before it: scanning on from there
+      // would find this colon again, forever).
       if (c === COLON && name === 'arn') {
-        i = unquotedEnd(s, start);
+        i = Math.max(unquotedEnd(s, start), valueFrom);
         continue;
       }
       let before: string | undefined;
@@ -334,9 +355,11 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       const headLimit = Math.min(valueEnd, valueStart + 25);
       while (headEnd < headLimit && s.charCodeAt(headEnd) !== 32) headEnd++;
       const scheme =
+        // Stryker disable next-line EqualityOperator: no scheme word has 24 or 25 characters (the longest has 21), so the length bound only saves a lookup
         kind !== KEY_SSN && kind !== KEY_NAME && headEnd - valueStart <= 24
           ? s.slice(valueStart, headEnd).toLowerCase()
-          : '';
+          : // Stryker disable next-line StringLiteral: any non-scheme word here reads the same: no scheme set holds it
+            '';
       if (!quote && PAIRS_AFTER_SCHEME.has(scheme)) {
         i = valueEnd;
         continue;
@@ -345,8 +368,11 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
         // `Authorization: Token abc`: keep the scheme word, mask the credential after it.
         const schemeEnd = headEnd;
         let credential = schemeEnd;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: past the end the character is NaN, which is no space
         while (credential < n && isSpace(s.charCodeAt(credential))) credential++;
+        // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: without this exit the credential is empty (the scheme word is the whole value, or only spaces follow it) and the next check skips it the same way
         if (credential === schemeEnd || credential >= n) {
+          // Stryker disable next-line ConditionalExpression,EqualityOperator: valueEnd >= valueFrom > i always, and the value holds only the scheme word (no separator to find again)
           i = valueEnd > i ? valueEnd : valueFrom;
           continue;
         }
@@ -354,6 +380,7 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
         if (!quote) valueEnd = unquotedEnd(s, credential);
       }
       const masked = s.slice(maskStart, valueEnd);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty value is kept by keepInText too
       if (maskStart >= valueEnd || keepInText(kind, masked)) {
         i = Math.max(valueEnd, valueFrom);
         continue;
@@ -364,6 +391,7 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
       i = valueEnd;
       hit(maskFamily);
     }
+    // Stryker disable next-line ConditionalExpression: joining the untouched string alone gives the same string
     if (last === 0) return s;
     out.push(s.slice(last));
     // Pieces joined once: appending to a string per match builds a rope the collector pays for.
@@ -374,7 +402,9 @@ export function pairDetector(keyKind: KeyMatcher, options: PairOptions): Detecto
     family,
     keywords: keyKind.anyName ? ['=', ':'] : keyKind.stems,
     features: 0,
+    // Stryker disable next-line StringLiteral: '' turns the short-string shortcut off, which costs time only (shortcuts.test.ts: the shortcut changes nothing)
     short: '=:',
+    // Stryker disable next-line ConditionalExpression,StringLiteral: mask() of a string with no separator returns it unchanged: the check is speed only
     mask: (s, hit) => (s.includes('=') || s.includes(':') ? mask(s, hit) : s),
   };
 }
