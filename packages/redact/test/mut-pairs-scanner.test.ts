@@ -13,7 +13,7 @@ const redact = createRedactor();
 const M = '[REDACTED:secret-param]';
 const GH = 'ghp_1234567890abcdefghijklmnopqrstuvwxyzAB';
 
-const table = (rows: [string, string, string][]) => rows;
+const table = <Row extends [string, string] | [string, string, string]>(rows: Row[]) => rows;
 
 describe('where an unquoted value ends', () => {
   it.each(
