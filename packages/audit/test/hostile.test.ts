@@ -28,10 +28,13 @@ function billionLaughs(wrap = (s: string) => s): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The median of three runs' milliseconds: one slow run on a shared machine does not decide. */
-function median(fn: () => unknown): number {
-  const runs = [0, 1, 2].map(() => timed(fn).ms).sort((a, b) => a - b);
-  return runs[1] as number;
+/**
+ * The fastest of five runs: other work on the machine only ever adds time, so the fastest run is
+ * the one closest to what the code itself costs (a median of three still let a loaded CI machine
+ * turn a linear 4x into 12x).
+ */
+function fastest(fn: () => unknown): number {
+  return Math.min(...[0, 1, 2, 3, 4].map(() => timed(fn).ms));
 }
 
 describe('hostile templates', () => {
@@ -88,10 +91,10 @@ describe('hostile templates', () => {
       const large = make(20_000);
       parseTemplate(small); // warm up
       const ratio =
-        median(() => parseTemplate(large)) /
+        fastest(() => parseTemplate(large)) /
         Math.max(
           1,
-          median(() => parseTemplate(small)),
+          fastest(() => parseTemplate(small)),
         );
       expect(ratio).toBeLessThan(9);
       expect(Object.keys(parseTemplate(large).lines)).toHaveLength(20_000);
