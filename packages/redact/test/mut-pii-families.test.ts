@@ -5,29 +5,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, type PiiFamily, type PiiMode } from '../src/index.ts';
+import { createRedactor, type PiiFamily } from '../src/index.ts';
+import { KEY, only } from './pii-only.ts';
 
-const KEY = 'a-test-hash-key-of-32-characters';
 const hashOf = (family: string, value: string) =>
   `[REDACTED:${family}:${createHmac('sha256', KEY).update(value).digest('hex').slice(0, 12)}]`;
-
-/** A redactor with only `family` on (and no secret detectors), in `mode`. */
-function only(family: PiiFamily, mode: PiiMode = 'mask') {
-  return createRedactor({
-    detectors: false,
-    hashKey: KEY,
-    pii: {
-      email: false,
-      card: false,
-      iban: false,
-      ssn: false,
-      phone: false,
-      ip: false,
-      name: false,
-      [family]: mode,
-    },
-  });
-}
 
 const SAMPLES: Record<Exclude<PiiFamily, 'name'>, string> = {
   email: 'jane.doe@example.com',

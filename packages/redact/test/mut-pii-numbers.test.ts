@@ -5,23 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { luhnValid } from '../src/checksums.ts';
-import { createRedactor, type PiiFamily } from '../src/index.ts';
-
-function only(family: PiiFamily) {
-  return createRedactor({
-    detectors: false,
-    pii: {
-      email: false,
-      card: false,
-      iban: false,
-      ssn: false,
-      phone: false,
-      ip: false,
-      name: false,
-      [family]: 'mask',
-    },
-  });
-}
+import { only } from './pii-only.ts';
 
 /** Complete `prefix` with the Luhn check digit. */
 function luhn(prefix: string): string {
