@@ -322,6 +322,33 @@ describe.each(KINDS)('%s backend', (kind) => {
     expect(sink.count()).toBeGreaterThanOrEqual(64 * 3);
   });
 
+  it('never sends anything more under a later invocation’s trace when an earlier one left a span open', async () => {
+    // The X-Ray adapter reuses an ended invocation's root segment. One with a span still open must
+    // not be reused: ending that span later made the SDK send the later invocations' handler
+    // documents again (and could have sent the span under their trace id).
+    let late: ReturnType<NonNullable<ReturnType<typeof activeTrace>>['startSpan']> | undefined;
+    const leaky = traced(async () => {
+      late = activeTrace()?.startSpan('left-open', 'internal');
+      return 'a';
+    });
+    const plain = traced(async () => 'b');
+    const a = await invoke(leaky, {});
+    const later = [await invoke(plain, {}), await invoke(plain, {})];
+    expect(late).toBeDefined();
+    late?.end();
+    later.push(await invoke(plain, {}));
+    await sink.trace(a.rootTraceId);
+    for (const run of later) await sink.trace(run.rootTraceId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Each later invocation sent exactly one document (span), its handler's, and nothing else
+    // carries its trace id: the random part of the id appears once in everything received.
+    const received = sink.raw();
+    for (const run of later) {
+      expect(sink.spans(run.rootTraceId).map((span) => span.name)).toEqual(['## index.handler']);
+      expect(received.split(run.rootTraceId.slice(-24)).length - 1, run.rootTraceId).toBe(1);
+    }
+  });
+
   it('traces nothing and changes nothing without a usable trace header', async () => {
     const handler = traced(async () => {
       await putOrder('o-untraced');

@@ -13,7 +13,7 @@ import type {
 } from '../port.ts';
 import type { Reporter } from '../report.ts';
 import { createReporter } from '../report.ts';
-import { formatTraceHeader, parseTraceHeader } from '../trace-header.ts';
+import { formatTraceHeader, parseTraceHeader, type TraceContext } from '../trace-header.ts';
 import { xrayFields } from './blocks.ts';
 import { xrayCause } from './cause.ts';
 
@@ -125,16 +125,70 @@ const INERT_SPAN: TraceSpan = {
   traceHeader: () => '',
 };
 
+/** True when `subsegment` and everything under it is closed: nothing in it can still be sent. */
+function closedThroughout(subsegment: Subsegment): boolean {
+  if (!subsegment.isClosed()) return false;
+  for (const child of subsegment.subsegments ?? []) if (!closedThroughout(child)) return false;
+  return true;
+}
+
+/**
+ * Root segments of ended invocations, reused by the next ones. The SDK's `Segment` constructor
+ * draws two random ids (a trace id and a segment id) that an invocation's root immediately
+ * replaces with its trace header's `Root` and `Parent`: `crypto.randomBytes` costs 1–6 µs a call
+ * (an OpenSSL lock and DRBG each time), the price of a root built per invocation. A root is
+ * reused only once every subsegment it held is closed, so no late subsegment of one invocation
+ * can ever be sent under the next one's trace id; one still open keeps its root to itself.
+ */
+class RootPool {
+  // More than one root is free only after concurrent invocations (Lambda Managed Instances).
+  static readonly MAX_FREE = 64;
+  readonly #free: Segment[] = [];
+
+  take(name: string, context: TraceContext): Segment {
+    const reused = this.#free.pop();
+    if (reused === undefined) {
+      const root = new xraySdk.Segment(name, context.root);
+      root.id = context.parent;
+      return root;
+    }
+    // The fields the constructor sets per segment; the rest (service, origin, SDK data) are the process's.
+    reused.name = name;
+    reused.trace_id = context.root;
+    reused.id = context.parent;
+    reused.start_time = Date.now() / 1000;
+    delete reused.subsegments;
+    return reused;
+  }
+
+  /** Returns `root` for reuse if nothing under it is still open. */
+  give(root: Segment): void {
+    if (this.#free.length >= RootPool.MAX_FREE) return;
+    for (const subsegment of root.subsegments ?? []) if (!closedThroughout(subsegment)) return;
+    this.#free.push(root);
+  }
+}
+
 class XrayInvocation implements InvocationTrace {
   readonly traceId: string;
   readonly handlerSpan: XraySpan;
+  readonly #root: Segment;
+  readonly #roots: RootPool;
   readonly #tracer: PowertoolsTracerLike | undefined;
   readonly #previousTracerSegment: unknown;
   readonly #emitter: Emitter;
   #ended = false;
 
-  constructor(root: Segment, name: string, tracer: PowertoolsTracerLike | undefined, emitter: Emitter) {
+  constructor(
+    root: Segment,
+    roots: RootPool,
+    name: string,
+    tracer: PowertoolsTracerLike | undefined,
+    emitter: Emitter,
+  ) {
     this.traceId = root.trace_id;
+    this.#root = root;
+    this.#roots = roots;
     this.#emitter = emitter;
     this.handlerSpan = new XraySpan(root.addNewSubsegment(name), 'internal', root.trace_id);
     this.#tracer = tracer;
@@ -182,6 +236,7 @@ class XrayInvocation implements InvocationTrace {
       if (this.#tracer && this.#previousTracerSegment !== undefined) {
         this.#tracer.setSegment(this.#previousTracerSegment as never);
       }
+      this.#roots.give(this.#root);
     }
   }
 }
@@ -199,6 +254,7 @@ export function xrayBackend(options: XrayBackendOptions = {}): TraceBackend {
   if (options.daemonAddress) xraySdk.setDaemonAddress(options.daemonAddress);
   const { tracer } = options;
   const emitter: Emitter = { socket: new DaemonSocket(options.daemonAddress), report: createReporter() };
+  const roots = new RootPool();
   return {
     name: 'xray',
     startInvocation(start: InvocationStart): InvocationTrace | undefined {
@@ -206,9 +262,7 @@ export function xrayBackend(options: XrayBackendOptions = {}): TraceBackend {
       if (tracer && !tracer.isTracingEnabled()) return undefined;
       const context = parseTraceHeader(start.traceHeader);
       if (!context?.sampled) return undefined;
-      const root = new xraySdk.Segment(start.name, context.root);
-      root.id = context.parent;
-      return new XrayInvocation(root, start.name, tracer, emitter);
+      return new XrayInvocation(roots.take(start.name, context), roots, start.name, tracer, emitter);
     },
   };
 }
