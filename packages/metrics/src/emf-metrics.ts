@@ -10,6 +10,7 @@ import {
 import { createRedactor, type Redactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type Budgets, compileBudgets, overruns } from './budgets.ts';
+import { Deadlines } from './deadlines.ts';
 import { EventLoopMonitor, type LoopWindow } from './event-loop-monitor.ts';
 import { type ExtraFigures, SentinelMetrics } from './sentinel-metrics.ts';
 
@@ -86,7 +87,8 @@ interface InvocationMeasure {
   /** CPU microseconds (user + system) of the measured thread or process when the invocation started. */
   cpuAtStartUs: number | undefined;
   loop: LoopWindow | undefined;
-  timer: NodeJS.Timeout | undefined;
+  /** Publishes the invocation as `near_timeout`: pending on the middleware's deadlines until published. */
+  onDeadline: (() => void) | undefined;
   published: boolean;
   /** Most invocations in flight in this process at once while this one ran. */
   peakConcurrency: number;
@@ -207,6 +209,8 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
   const cpuMicros = cpuClock(options.cpuTime ?? 'thread');
   const margin = options.publishBeforeTimeoutMs ?? 500;
   const loopMonitor = new EventLoopMonitor(options.eventLoopSampleMs ?? 5);
+  // One timer for every in-flight invocation's "shortly before the timeout" (see Deadlines).
+  const deadlines = new Deadlines();
   // The metrics' own redactor when it has one (same rules), else the defaults.
   const report =
     options.onFailure ??
@@ -242,7 +246,7 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
       return;
     }
     measure.published = true;
-    clearTimeout(measure.timer);
+    if (measure.onDeadline) deadlines.cancel(measure.onDeadline);
     inFlight.delete(measure);
     const state = invocationState(request);
     const requestId = state.requestId ?? request.context?.awsRequestId;
@@ -346,7 +350,7 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
         startedAt: performance.now(),
         cpuAtStartUs: resources ? cpuMicros() : undefined,
         loop: resources ? loopMonitor.open() : undefined,
-        timer: undefined,
+        onDeadline: undefined,
         published: false,
         peakConcurrency: 1,
       };
@@ -356,10 +360,8 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
 
       const remaining = request.context?.getRemainingTimeInMillis?.();
       if (margin !== false && typeof remaining === 'number' && Number.isFinite(remaining)) {
-        measure.timer = setTimeout(
-          () => safely(() => publish(request, 'near_timeout')),
-          Math.max(0, remaining - margin),
-        );
+        measure.onDeadline = () => safely(() => publish(request, 'near_timeout'));
+        deadlines.add(measure.onDeadline, Math.max(0, remaining - margin));
       }
     });
   };

@@ -290,6 +290,36 @@ describe('emfMetrics: before the Lambda timeout', () => {
     expect(metricNames(main[0] as EmfDocument)).not.toContain('Errors');
   });
 
+  it('publishes each of several overlapping invocations at its own deadline, once, and no other', async () => {
+    const metrics = newMetrics();
+    const handler = middy(async (event: { hang: boolean }) => {
+      await sleep(event.hang ? 900 : 20);
+      return 'done';
+    }).use(emfMetrics({ metrics, publishBeforeTimeoutMs: 100 }));
+    // Deadlines at 200, 400 and 600 ms, added latest first; two quick invocations in between.
+    const plan = [
+      { timeoutMs: 700, hang: true },
+      { timeoutMs: 300, hang: false },
+      { timeoutMs: 500, hang: true },
+      { timeoutMs: 300, hang: true },
+      { timeoutMs: 400, hang: false },
+    ];
+    const out = await captureOutput(() =>
+      Promise.all(plan.map(({ timeoutMs, hang }) => invoke(handler, { hang }, { timeoutMs }))),
+    );
+    const runs = out.result ?? [];
+    const main = mainDocs(validEmf(out));
+    expect(main).toHaveLength(plan.length);
+    for (const [i, { timeoutMs, hang }] of plan.entries()) {
+      const doc = main.find((d) => d.request_id === runs[i]?.requestId);
+      expect(doc?.outcome, `invocation ${i}`).toBe(hang ? 'near_timeout' : 'success');
+      if (hang) {
+        expect(doc?.Duration as number).toBeGreaterThanOrEqual(timeoutMs - 100 - 5);
+        expect(doc?.Duration as number).toBeLessThan(timeoutMs - 100 + 150);
+      } else expect(doc?.Duration as number).toBeLessThan(timeoutMs - 100);
+    }
+  });
+
   it("with Middy's timeoutEarlyInMillis the abort goes through onError and counts as an error", async () => {
     const metrics = newMetrics();
     const handler = middy(
