@@ -4,7 +4,8 @@
 // with redactConsole: every line the logger writes and every line the handler
 // writes itself (console.log, console.error, process.stdout.write) carries its
 // own invocation's request id and secrets, is redacted, and is counted in that
-// invocation's redaction summary only.
+// invocation's redaction summary only; each security event is one WARN line of
+// the invocation that recorded it.
 import { resolve } from 'node:path';
 import {
   type Bundle,
@@ -27,6 +28,7 @@ const passwordOf = (n: number) => `hunter2-Zq${n}x`;
 const handlerSource = `
 import { threadId } from 'node:worker_threads';
 import middy from '@middy/core';
+import { recordSecurityEvent } from '@lambda-sentinel/core';
 import { createLogger, redactedLogging } from ${JSON.stringify(LOGGER)};
 
 const logger = createLogger({ serviceName: 'lmi-logger' });
@@ -44,6 +46,7 @@ export const handler = middy(async (event, context) => {
   await pause((n * 3) % 5);
   process.stdout.write(me + ' raw ' + token + '\\n');
   logger.info('handled', { n, worker: threadId, note: 'used ' + token });
+  if (n % 2 === 0) recordSecurityEvent({ type: 'probe_event', severity: 'low', message: 'probe ' + n, detail: { n } });
   return { n, worker: threadId };
 }).use(redactedLogging({ logger, logEvent: true, redactConsole: true }));
 `;
@@ -104,9 +107,13 @@ describe('redactedLogging on Lambda Managed Instances', () => {
           EVENT_MESSAGE,
           'handling',
           'handled',
+          ...(n % 2 === 0 ? [`probe ${n}`] : []),
           REDACTION_SUMMARY_MESSAGE,
         ]);
         for (const line of own) {
+          const event = line.security_event as { type: string; detail: { n: number } } | undefined;
+          if (event !== undefined)
+            expect(event, JSON.stringify(line)).toMatchObject({ type: 'probe_event', detail: { n } });
           if (line.n !== undefined) expect(line.n, JSON.stringify(line)).toBe(n);
           if (line.worker !== undefined) expect(line.worker, JSON.stringify(line)).toBe(worker.threadId);
         }
@@ -129,7 +136,7 @@ describe('redactedLogging on Lambda Managed Instances', () => {
 
         // The summary counts this invocation's redactions, no other's: the event's token and
         // password (key rules), the token in `handled`, and the three console lines.
-        const summary = own[3]!.sentinel as { redactions: number; redaction_families: string[] };
+        const summary = own.at(-1)!.sentinel as { redactions: number; redaction_families: string[] };
         expect(summary.redactions, `invocation ${n}`).toBe(6);
         expect([...summary.redaction_families].sort()).toEqual(['github-token', 'key', 'secret-param']);
       }
