@@ -23,6 +23,8 @@ export {
   type ManagedInvocation,
   type ManagedInvocationResult,
   type ManagedWorkerResult,
+  managedPlan,
+  recordsByInvocation,
 } from './managed-instances.ts';
 export {
   type OtlpHttpRequest,

@@ -359,3 +359,61 @@ export async function invokeManagedInstance(
     };
   });
 }
+
+/**
+ * A plan for {@link invokeManagedInstance}: `workers` workers with `perWorker`
+ * invocations each, invocation `n` (numbered across workers: worker `w`'s
+ * `i`th is `w * perWorker + i`) built by `invocation(n, w)`.
+ */
+export function managedPlan(
+  workers: number,
+  perWorker: number,
+  invocation: (n: number, worker: number) => ManagedInvocation,
+): ManagedInvocation[][] {
+  return Array.from({ length: workers }, (_, w) =>
+    Array.from({ length: perWorker }, (_, i) => invocation(w * perWorker + i, w)),
+  );
+}
+
+/**
+ * Sorts what the workers of {@link invokeManagedInstance} wrote (log lines,
+ * EMF documents, ...) by the invocation each record names, checking
+ * ownership on the way: a record naming the request id of an invocation that
+ * another worker ran, or of no invocation at all, throws with the record
+ * quoted. Records for which `requestIdOf` gives `undefined` (init lines, say)
+ * are left out: check those yourself.
+ *
+ * @param recordsOf - the records of one worker, e.g. `(worker) => worker.logs`.
+ * @param requestIdOf - the request id a record names, e.g. `(line) => line.function_request_id`.
+ * @returns each invocation's records as `[worker][index in that worker's plan]`, in the order written.
+ */
+export function recordsByInvocation<T>(
+  workers: readonly ManagedWorkerResult[],
+  recordsOf: (worker: ManagedWorkerResult) => readonly T[],
+  requestIdOf: (record: T) => unknown,
+): T[][][] {
+  const place = new Map<string, { worker: number; index: number }>();
+  workers.forEach((worker, w) => {
+    worker.invocations.forEach((invocation, index) => {
+      place.set(invocation.requestId, { worker: w, index });
+    });
+  });
+  return workers.map((worker, w) => {
+    const own: T[][] = worker.invocations.map(() => []);
+    for (const record of recordsOf(worker)) {
+      const id = requestIdOf(record);
+      if (id === undefined) continue;
+      const where = typeof id === 'string' ? place.get(id) : undefined;
+      if (where === undefined) {
+        throw new Error(`worker ${w} wrote a record of no invocation: ${JSON.stringify(record)}`);
+      }
+      if (where.worker !== w) {
+        throw new Error(
+          `worker ${w} wrote a record of worker ${where.worker}'s invocation ${where.index}: ${JSON.stringify(record)}`,
+        );
+      }
+      own[where.index]!.push(record);
+    }
+    return own;
+  });
+}

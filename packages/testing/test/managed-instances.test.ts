@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { invokeManagedInstance } from '../src/index.ts';
+import { invokeManagedInstance, managedPlan, recordsByInvocation } from '../src/index.ts';
 
 // Handler modules as plain JavaScript files: each worker imports the file itself, like the runtime.
 const HANDLER = `
@@ -182,5 +182,51 @@ describe('invokeManagedInstance', () => {
 
   it('returns nothing for no workers', async () => {
     expect(await invokeManagedInstance(file('handler.mjs'), [])).toEqual([]);
+  });
+});
+
+describe('managedPlan and recordsByInvocation', () => {
+  it('numbers invocations across workers, and sorts records by invocation, refusing a record of another worker or of none', async () => {
+    const plan = managedPlan(2, 3, (n, w) => ({ event: { n, w } }));
+    expect(plan.map((invocations) => invocations.map((i) => i.event))).toEqual([
+      [
+        { n: 0, w: 0 },
+        { n: 1, w: 0 },
+        { n: 2, w: 0 },
+      ],
+      [
+        { n: 3, w: 1 },
+        { n: 4, w: 1 },
+        { n: 5, w: 1 },
+      ],
+    ]);
+    const workers = await invokeManagedInstance(file('handler.mjs'), plan);
+    const invoked = (line: { message?: unknown; requestId?: unknown }) =>
+      line.message === 'invoked' ? line.requestId : undefined;
+    const sorted = recordsByInvocation(workers, (w) => w.logs, invoked);
+    for (const [w, worker] of workers.entries()) {
+      for (const [i, invocation] of worker.invocations.entries()) {
+        expect(sorted[w]![i]!.map((line) => [line.n, line.requestId])).toEqual([
+          [w * 3 + i, invocation.requestId],
+        ]);
+      }
+    }
+    const stolen = workers[1]!.invocations[2]!.requestId;
+    const swapped = [{ ...workers[0]!, logs: [{ level: 'INFO', requestId: stolen }] }, workers[1]!];
+    expect(() =>
+      recordsByInvocation(
+        swapped,
+        (w) => w.logs,
+        (line) => line.requestId,
+      ),
+    ).toThrow(`worker 0 wrote a record of worker 1's invocation 2: {"level":"INFO","requestId":"${stolen}"}`);
+    const orphan = [{ ...workers[0]!, logs: [{ level: 'INFO', requestId: 'nobody' }] }];
+    expect(() =>
+      recordsByInvocation(
+        orphan,
+        (w) => w.logs,
+        (line) => line.requestId,
+      ),
+    ).toThrow('worker 0 wrote a record of no invocation');
   });
 });
