@@ -13,7 +13,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 const distDir = fileURLToPath(new URL('../docs/.vitepress/dist/', import.meta.url));
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const pageTimeoutMs = 15_000;
-const overallTimeoutMs = 300_000;
+// Generous: a loaded 2-core machine takes minutes for the API reference; this only stops a hang.
+const overallTimeoutMs = 900_000;
+const TABS = 3;
 const maxPages = 500;
 
 const contentTypes: Record<string, string> = {
@@ -113,26 +115,33 @@ async function main(): Promise<void> {
         '--disable-sync',
       ],
     });
-    const page = await browser.newPage();
-    page.setDefaultTimeout(pageTimeoutMs);
-    let current = '/';
-    page.on('console', (msg) => {
-      if (msg.type() === 'error')
-        failures.push(`${current}: console error: ${msg.text()} (${msg.location().url})`);
-    });
-    page.on('pageerror', (error) => failures.push(`${current}: page error: ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400)
-        failures.push(`${current}: HTTP ${response.status()} for ${response.url()}`);
-    });
-    page.on('requestfailed', (request) => {
-      const reason = request.failure()?.errorText ?? 'unknown';
-      // Aborted requests are the browser cancelling prefetches when we navigate away, not site defects.
-      if (!reason.includes('ERR_ABORTED'))
-        failures.push(`${current}: request failed: ${request.url()} (${reason})`);
-    });
+    // A tab with the checks attached: its console errors, page errors, failed responses and
+    // requests are failures of the page it is on.
+    const openTab = async () => {
+      const page = await browser!.newPage();
+      page.setDefaultTimeout(pageTimeoutMs);
+      const tab = { page, current: '/' };
+      page.on('console', (msg) => {
+        if (msg.type() === 'error')
+          failures.push(`${tab.current}: console error: ${msg.text()} (${msg.location().url})`);
+      });
+      page.on('pageerror', (error) => failures.push(`${tab.current}: page error: ${error.message}`));
+      page.on('response', (response) => {
+        if (response.status() >= 400)
+          failures.push(`${tab.current}: HTTP ${response.status()} for ${response.url()}`);
+      });
+      page.on('requestfailed', (request) => {
+        const reason = request.failure()?.errorText ?? 'unknown';
+        // Aborted requests are the browser cancelling prefetches when we navigate away, not site defects.
+        if (!reason.includes('ERR_ABORTED'))
+          failures.push(`${tab.current}: request failed: ${request.url()} (${reason})`);
+      });
+      return tab;
+    };
 
     // Home page: renders with the site title and the hero text.
+    const first = await openTab();
+    const { page } = first;
     const home = await page.goto(`${origin}/`, { waitUntil: 'networkidle' });
     if (home?.status() !== 200) failures.push(`/: HTTP ${home?.status()}`);
     const title = await page.title();
@@ -144,35 +153,41 @@ async function main(): Promise<void> {
       failures.push('/: hero does not name Lambda Sentinel');
     if (!(await page.locator('.VPHero .text').isVisible())) failures.push('/: hero text is not visible');
 
-    // Every internal link reachable from the home page's and each visited page's nav, sidebar and content.
+    // Every internal link reachable from the home page's and each visited page's nav, sidebar and
+    // content, visited by a few tabs at once: with the API reference there are a few hundred pages,
+    // and one tab spends most of its time waiting for the next page to load.
     const visited = new Set<string>([`${origin}/`]);
     const queue = await internalLinks(page, origin);
     const linksSeen = new Set<string>(queue);
-    while (queue.length > 0 && visited.size < maxPages) {
-      const url = queue.shift()!;
-      if (visited.has(url)) continue;
-      visited.add(url);
-      current = new URL(url).pathname;
-      // `load`, not `networkidle` (half a second of quiet per page): with the API reference there are
-      // a few hundred pages, and the h1 check below waits for the rendered content anyway.
-      const response = await page.goto(url, { waitUntil: 'load' }).catch((error: Error) => {
-        failures.push(`${current}: navigation failed: ${error.message}`);
-        return null;
-      });
-      if (!response) continue;
-      if (response.status() !== 200) failures.push(`${current}: HTTP ${response.status()}`);
-      const h1 = page.locator('.VPContent h1').first();
-      const rendered = await h1.waitFor({ state: 'visible' }).then(
-        () => true,
-        () => false,
-      );
-      if (!rendered || !(await h1.textContent())?.trim()) failures.push(`${current}: no rendered h1`);
-      for (const link of await internalLinks(page, origin)) {
-        linksSeen.add(link);
-        if (!visited.has(link)) queue.push(link);
+    const crawl = async (tab: Awaited<ReturnType<typeof openTab>>) => {
+      while (queue.length > 0 && visited.size < maxPages) {
+        const url = queue.shift()!;
+        if (visited.has(url)) continue;
+        visited.add(url);
+        tab.current = new URL(url).pathname;
+        // `load`, not `networkidle` (half a second of quiet per page): the h1 check below waits
+        // for the rendered content anyway.
+        const response = await tab.page.goto(url, { waitUntil: 'load' }).catch((error: Error) => {
+          failures.push(`${tab.current}: navigation failed: ${error.message}`);
+          return null;
+        });
+        if (!response) continue;
+        if (response.status() !== 200) failures.push(`${tab.current}: HTTP ${response.status()}`);
+        const h1 = tab.page.locator('.VPContent h1').first();
+        const rendered = await h1.waitFor({ state: 'visible' }).then(
+          () => true,
+          () => false,
+        );
+        if (!rendered || !(await h1.textContent())?.trim()) failures.push(`${tab.current}: no rendered h1`);
+        for (const link of await internalLinks(tab.page, origin)) {
+          linksSeen.add(link);
+          if (!visited.has(link)) queue.push(link);
+        }
       }
-    }
-
+    };
+    // A tab that finds the queue empty stops; the others still add and visit what they find.
+    const tabs = [first, ...(await Promise.all(Array.from({ length: TABS - 1 }, openTab)))];
+    await Promise.all(tabs.map(crawl));
     console.log(`check-docs: ${visited.size} pages checked, ${linksSeen.size} internal links checked`);
   } finally {
     await browser?.close().catch(() => {});
