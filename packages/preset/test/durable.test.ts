@@ -311,6 +311,32 @@ describe('sentinelDurableExecution(): every invocation is reported, also one tha
     await expectEveryInvocationReported(run, root, 'first', otelSink);
   });
 
+  it('passes its config to the SDK, and gives middlewares a context with getRemainingTimeInMillis', {
+    timeout: 30_000,
+  }, async () => {
+    const statuses: string[] = [];
+    const remaining: unknown[] = [];
+    const plugin = {
+      async onInvocationEnd(info: { status: string }) {
+        statuses.push(info.status);
+      },
+    };
+    const probe: MiddlewareObj = {
+      before: (request) => {
+        const context = request.context as { getRemainingTimeInMillis?: () => number };
+        remaining.push(context.getRemainingTimeInMillis?.());
+      },
+    };
+    await runWorkflow(
+      'first',
+      { executionMode: sentinelDurableExecution({ plugins: [plugin] }), inner: [probe] },
+      newRoot(),
+    );
+    expect(statuses).toEqual(['PENDING', 'PENDING', 'SUCCEEDED']);
+    expect(remaining).toHaveLength(3);
+    for (const ms of remaining) expect(ms).toBeGreaterThan(0);
+  });
+
   it('a finisher that throws or rejects breaks neither the others nor the result (rule 1)', {
     timeout: 30_000,
   }, async () => {
