@@ -1,4 +1,11 @@
 export { classifyEvent } from './classify.ts';
+export {
+  claimInvocationEnd,
+  finishIfSuspended,
+  finishSuspendedInvocation,
+  isDurableSuspended,
+  type SuspendFinisher,
+} from './durable-suspend.ts';
 export { SentinelConfigError } from './errors.ts';
 export { type ExpiryFacts, expiryTime, FUNCTION_EXPIRED, reportExpiry } from './expiry.ts';
 export {

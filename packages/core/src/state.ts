@@ -96,6 +96,12 @@ export interface InvocationState {
    * otherwise. {@link isReplaying} tells whether the invocation is replaying at a given moment.
    */
   readonly durableReplay?: boolean;
+  /**
+   * True when this invocation of a durable function ended suspended (at a wait, a callback or a
+   * retry delay, the SDK answering `PENDING`) and Sentinel's end-of-invocation work was run for
+   * it by `finishSuspendedInvocation` instead of `after`. Absent otherwise.
+   */
+  readonly durableSuspended?: boolean;
   /** The classified source, cached so classification runs once per invocation. */
   source?: InvocationSource;
   /** Namespaced slots for middlewares that need to hand data to each other (e.g. `metrics.timer`). */

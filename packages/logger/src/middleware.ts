@@ -1,6 +1,8 @@
 import {
+  claimInvocationEnd,
   deferUntilStreamEnds,
   type FunctionIdentity,
+  finishIfSuspended,
   functionIdentity,
   type InvocationState,
   invocationState,
@@ -122,6 +124,8 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
   const before = (request: Request): void => {
     safely('before', () => {
       invocationState(request);
+      // Durable functions: an invocation that suspends runs no after/onError.
+      finishIfSuspended(request, finishSuspended);
       consoleHook?.enter(request);
       // Lets Powertools middlewares that return early (idempotency, ...) reset our keys.
       if (resetKeys) request.internal = { ...request.internal, [POWERTOOLS_LOGGER_KEY]: cleanUp };
@@ -142,7 +146,8 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     });
   };
 
-  const finish = (request: Request, error: unknown): void => {
+  // `suspended`: a durable invocation that ended suspended; it has no response to log.
+  const finish = (request: Request, error: unknown, suspended = false): void => {
     let state: InvocationState | undefined;
     safely('state', () => {
       state = invocationState(request);
@@ -151,7 +156,7 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     if (state) reported.add(state);
 
     if (error === undefined) {
-      if (logResponse) {
+      if (logResponse && !suspended) {
         safely('logResponse', () =>
           logger.logUnbuffered('INFO', RESPONSE_MESSAGE, { response: request.response }),
         );
@@ -182,15 +187,23 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     if (consoleHook) safely('redactConsole', () => consoleHook.exit(request));
   };
 
+  // Durable functions: the end-of-invocation lines of an invocation that suspended.
+  const finishSuspended = (request: unknown): void => finish(request as Request, undefined, true);
+
   return {
     name: 'redactedLogging',
     before,
     // Response streaming: a streamed body is still being sent; its end finishes the invocation.
     after: (request: Request): void => {
+      // Finished already if the invocation was reported as suspended (durable functions).
+      if (!claimInvocationEnd(request, finishSuspended)) return;
       if (!deferUntilStreamEnds(request, (error) => finish(request, error))) finish(request, undefined);
     },
     // No return value: every outer onError must still run (rule 3).
-    onError: (request: Request): void => finish(request, request.error ?? new Error('Unknown error')),
+    onError: (request: Request): void => {
+      if (claimInvocationEnd(request, finishSuspended))
+        finish(request, request.error ?? new Error('Unknown error'));
+    },
   };
 }
 

@@ -2,7 +2,9 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecurityEvent } from '@lambda-sentinel/core';
 import {
+  claimInvocationEnd,
   deferUntilStreamEnds,
+  finishIfSuspended,
   invocationState,
   recordSecurityEvent,
   SentinelConfigError,
@@ -80,7 +82,7 @@ export const EVENT_TYPE_DIMENSION = 'event_type';
 /** The dimension that splits an invocation's metrics by tenant (`tenantDimension: true`). */
 export const TENANT_DIMENSION = 'tenant_id';
 
-type Outcome = 'success' | 'error' | 'near_timeout';
+type Outcome = 'success' | 'error' | 'near_timeout' | 'suspended';
 
 interface InvocationMeasure {
   startedAt: number;
@@ -196,7 +198,9 @@ function defaultReporter(redactor: Redactor): (error: unknown) => void {
  * EventLoopDelayMax, MemoryUsed, ColdStart and Errors in one EMF document,
  * plus one `SecurityEvents` document per event type; checks budgets first so
  * a `budget_exceeded` event is counted. Publishes in `after`, in `onError`,
- * and shortly before the Lambda timeout — once.
+ * and shortly before the Lambda timeout — once. A durable invocation that suspends
+ * (under `sentinelDurableExecution()`) is published as it ends, with `outcome: "suspended"`
+ * and `durable_suspended: "true"`.
  */
 export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
   checkOptions(options);
@@ -311,6 +315,9 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
       if (measure.peakConcurrency > 1) metadata.concurrent_invocations = String(measure.peakConcurrency);
       // A durable function resuming: its figures are real, but it began by replaying.
       if (state.durableReplay) metadata.durable_replay = 'true';
+      // A durable function suspended (a wait, a callback): real figures of an invocation that
+      // ended without its handler settling.
+      if (outcome === 'suspended') metadata.durable_suspended = 'true';
       // Two dimension sets: the usual one (an empty set is the default dimensions alone) and the
       // same by tenant. The tenant id is validated by core; SentinelMetrics redacts it.
       if (tenantDimension && state.tenantId !== undefined) {
@@ -343,9 +350,13 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
     }
   };
 
+  // A durable invocation that suspends runs no after/onError: its document is published here.
+  const finishSuspended = (request: unknown): void => safely(() => publish(request as Request, 'suspended'));
+
   const before = (request: Request): void => {
     safely(() => {
       invocationState(request);
+      finishIfSuspended(request, finishSuspended);
       const measure: InvocationMeasure = {
         startedAt: performance.now(),
         cpuAtStartUs: resources ? cpuMicros() : undefined,
@@ -371,11 +382,16 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
     // Response streaming: Duration covers the streamed body; a stream that fails is an error.
     after: (request) =>
       safely(() => {
+        // Finished already if the invocation was reported as suspended (durable functions).
+        if (!claimInvocationEnd(request, finishSuspended)) return;
         const deferred = deferUntilStreamEnds(request, (error) =>
           safely(() => publish(request, error === undefined ? 'success' : 'error')),
         );
         if (!deferred) publish(request, 'success');
       }),
-    onError: (request) => safely(() => publish(request, 'error')),
+    onError: (request) =>
+      safely(() => {
+        if (claimInvocationEnd(request, finishSuspended)) publish(request, 'error');
+      }),
   };
 }

@@ -18,6 +18,7 @@ export { redactError, type StringRedactor } from './redacted-error.ts';
 export { sanitizeSql } from './sanitize-sql.ts';
 export { sanitizeUrl } from './sanitize-url.ts';
 export {
+  DURABLE_SUSPENDED,
   INVOCATION_TRACE_SLOT,
   type SdkCaptureOptions,
   type SdkCaptureRedactor,

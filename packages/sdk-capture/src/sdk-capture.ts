@@ -1,4 +1,10 @@
-import { deferUntilStreamEnds, invocationState, SentinelConfigError } from '@lambda-sentinel/core';
+import {
+  claimInvocationEnd,
+  deferUntilStreamEnds,
+  finishIfSuspended,
+  invocationState,
+  SentinelConfigError,
+} from '@lambda-sentinel/core';
 import { createRedactor } from '@lambda-sentinel/redact';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type ActiveInvocation, enterInvocation, leaveInvocation } from './active-trace.ts';
@@ -55,6 +61,13 @@ export interface SdkCaptureOptions extends BackendSettings {
  * `InvocationTrace`, where `traceAnnotations` finds it.
  */
 export const INVOCATION_TRACE_SLOT = 'sdk-capture.invocationTrace';
+
+/**
+ * Annotation (X-Ray) / attribute (OpenTelemetry) set to `true` on the handler span of a durable
+ * invocation that ended suspended (a wait, a callback, a retry delay): the span is ended, not
+ * a fault, when the invocation hands back `PENDING`.
+ */
+export const DURABLE_SUSPENDED = 'durable_suspended';
 
 const OPTIONS = new Set([
   'backend',
@@ -202,20 +215,27 @@ export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
   };
 
   // Rule 3: runs in after AND onError, so every invocation's span is ended and exported.
-  const finish = (request: Request): Promise<void> | undefined => {
+  // `suspended`: a durable invocation that ended suspended (a wait, a callback): no fault, its
+  // span says so.
+  const finish = (request: Request, suspended = false): Promise<void> | undefined => {
     const active = opened(request);
     if (!active) return undefined;
     (request.internal as Record<string, unknown>)[INTERNAL_KEY] = undefined;
     const { trace } = active;
     let outcome: Outcome = 'fault';
     try {
-      const ended = invocationOutcome(request);
-      outcome = ended.outcome;
-      if (ended.status !== undefined) trace.handlerSpan.setAttributes({ [ATTR.httpStatus]: ended.status });
-      if (request.error !== undefined) {
-        trace.recordError(redactError(request.error, redactor), outcome === 'ok' ? 'fault' : outcome);
-      } else if (captureResponse && request.response !== undefined) {
-        trace.addMetadata(`${handlerName(request).slice(3)} response`, redactor(request.response));
+      if (suspended) {
+        outcome = 'ok';
+        trace.annotate(DURABLE_SUSPENDED, true);
+      } else {
+        const ended = invocationOutcome(request);
+        outcome = ended.outcome;
+        if (ended.status !== undefined) trace.handlerSpan.setAttributes({ [ATTR.httpStatus]: ended.status });
+        if (request.error !== undefined) {
+          trace.recordError(redactError(request.error, redactor), outcome === 'ok' ? 'fault' : outcome);
+        } else if (captureResponse && request.response !== undefined) {
+          trace.addMetadata(`${handlerName(request).slice(3)} response`, redactor(request.response));
+        }
       }
     } catch (error) {
       report('recording the outcome', error);
@@ -234,18 +254,26 @@ export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
     );
   };
 
+  // Durable functions: an invocation that suspends runs no after/onError; its span ends here.
+  const finishSuspended = (request: unknown): Promise<void> | undefined => finish(request as Request, true);
+
   return {
     name: 'sdkCapture',
     before(request) {
+      finishIfSuspended(request, finishSuspended);
       if (backend) return open(request, backend);
       // Only until the backend has loaded: the cold-start invocation waits for it.
       return loading.then((ready) => (ready ? open(request, ready) : undefined));
     },
     // Response streaming: the handler span ends after the streamed body's last byte.
     after(request) {
+      // Ended already if the invocation was reported as suspended (durable functions).
+      if (!claimInvocationEnd(request, finishSuspended)) return undefined;
       if (!deferUntilStreamEnds(request, () => finish(request))) return finish(request);
       return undefined;
     },
-    onError: finish,
+    onError(request) {
+      return claimInvocationEnd(request, finishSuspended) ? finish(request) : undefined;
+    },
   };
 }

@@ -1,5 +1,7 @@
 import {
+  claimInvocationEnd,
   deferUntilStreamEnds,
+  finishIfSuspended,
   functionIdentity,
   invocationSource,
   invocationState,
@@ -181,8 +183,13 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
     });
   };
 
+  // Durable functions: an invocation that suspends runs no after/onError; its security events
+  // are annotated here, before sdkCapture ends the span (finishers run inside out).
+  const finishSuspended = (request: unknown): void => annotateSecurityEvents(request as Request);
+
   return {
     before(request) {
+      guarded('durable', () => finishIfSuspended(request, finishSuspended));
       // Traced or not, an invocation after the `expires` date is a security event.
       let facts: IdentityFacts | undefined;
       guarded('expiry', () => {
@@ -219,10 +226,14 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
     },
     // Security events recorded by the handler and inner middlewares count too.
     after(request) {
+      // Annotated already if the invocation was reported as suspended (durable functions).
+      if (!claimInvocationEnd(request, finishSuspended)) return;
       // Response streaming: events recorded while the body streams count too (before the span ends).
       if (!deferUntilStreamEnds(request, () => annotateSecurityEvents(request)))
         annotateSecurityEvents(request);
     },
-    onError: annotateSecurityEvents,
+    onError(request) {
+      if (claimInvocationEnd(request, finishSuspended)) annotateSecurityEvents(request);
+    },
   };
 }
