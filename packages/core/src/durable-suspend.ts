@@ -1,4 +1,4 @@
-import { type InvocationState, invocationState, type RequestLike } from './state.ts';
+import { type InvocationState, invocationState, isDurableInvocation, type RequestLike } from './state.ts';
 
 /**
  * Durable functions: an invocation that suspends (a wait, a callback, a retry delay not over
@@ -33,14 +33,18 @@ function registrations(state: InvocationState): Registration[] {
 
 /**
  * Call from `before`: if the invocation of `request` suspends, `finish` runs (once) before the
- * durable execution mode answers Lambda. Use one `finish` per middleware instance (it receives
+ * durable execution mode answers Lambda. Only for a durable invocation (its context carries the
+ * durable SDK's `durableExecutionMode`); for any other, nothing is registered. Use one `finish` per middleware instance (it receives
  * the request): registering the same function again for the same invocation does nothing.
  * Never throws (rule 1); a `finish` that is not a function is ignored.
  */
 export function finishIfSuspended(request: RequestLike, finish: SuspendFinisher): void {
   try {
     if (typeof finish !== 'function') return;
-    const list = registrations(invocationState(request));
+    const state = invocationState(request);
+    // Only a durable invocation can suspend: every other one costs nothing here.
+    if (!isDurableInvocation(state)) return;
+    const list = registrations(state);
     if (list.some((entry) => entry.finish === finish)) return;
     list.push({ finish, done: false });
   } catch {

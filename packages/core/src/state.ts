@@ -238,6 +238,14 @@ export function isReplaying(request?: RequestLike): boolean {
   return state !== undefined && stateReplaying(state);
 }
 
+/**
+ * True when the invocation of `state` runs in a durable function (its context is the durable
+ * SDK's). Internal to core: only such an invocation can end suspended.
+ */
+export function isDurableInvocation(state: InvocationState): boolean {
+  return durableContexts.has(state);
+}
+
 function stateReplaying(state: InvocationState): boolean {
   const durable = durableContexts.get(state);
   return durable !== undefined && replayingMode(durable);

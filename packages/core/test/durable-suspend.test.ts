@@ -12,7 +12,11 @@ import {
 // The finisher registry behind sentinelDurableExecution(): what each middleware registers in
 // `before` runs when its durable invocation ends suspended, instead of `after`.
 
-const request = (): RequestLike => ({ internal: {}, context: { awsRequestId: 'req-1' } });
+// A durable invocation's request: its context is the durable SDK's, with `durableExecutionMode`.
+const request = (): RequestLike => ({
+  internal: {},
+  context: { awsRequestId: 'req-1', durableExecutionMode: 'ExecutionMode' },
+});
 
 describe('finishSuspendedInvocation', () => {
   it('runs the registered finishers inside out (reverse of registration, as after runs), with the request', async () => {
@@ -102,7 +106,7 @@ describe('finishSuspendedInvocation', () => {
 
   it('keeps invocations apart: finishing one runs none of another’s finishers (rule 2)', async () => {
     const a = request();
-    const b = { internal: {}, context: { awsRequestId: 'req-2' } };
+    const b = { internal: {}, context: { awsRequestId: 'req-2', durableExecutionMode: 'ExecutionMode' } };
     const ran: string[] = [];
     const finish: SuspendFinisher = (r) => void ran.push(r === a ? 'a' : 'b');
     finishIfSuspended(a, finish);
@@ -150,6 +154,17 @@ describe('claimInvocationEnd', () => {
   it('answers true (finish as usual) without a registration or without usable state', () => {
     expect(claimInvocationEnd(request(), () => {})).toBe(true);
     expect(claimInvocationEnd(Object.freeze({ context: {} }) as RequestLike, () => {})).toBe(true);
+  });
+});
+
+describe('finishIfSuspended outside durable functions', () => {
+  it('registers nothing for an invocation whose context is not a durable one', async () => {
+    const plain: RequestLike = { internal: {}, context: { awsRequestId: 'req-plain' } };
+    const ran: string[] = [];
+    finishIfSuspended(plain, () => void ran.push('finish'));
+    expect([...invocationState(plain).slots.keys()]).toEqual([]);
+    await finishSuspendedInvocation(plain);
+    expect(ran).toEqual([]);
   });
 });
 
