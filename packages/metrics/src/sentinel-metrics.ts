@@ -60,6 +60,12 @@ export interface SentinelMetricsOptions extends MetricsOptions {
 }
 
 interface SentinelSettings {
+  /**
+   * `POWERTOOLS_DEV` was set when this instance was built: Powertools then prints through the
+   * global console, as it decided in its constructor, so `publishStoredMetricsWith` takes the
+   * long way. Read once, as Powertools reads it (`process.env` is slow to read on every publish).
+   */
+  devMode: boolean;
   namespace: string;
   serviceName: string;
   logger: WarnLogger;
@@ -117,6 +123,7 @@ export class SentinelMetrics extends Metrics {
     const extra = keepValidDimensions(redactDimensions(redactor, options.defaultDimensions), logger);
     super({ ...metricsOptions, defaultDimensions: extra });
     this.sentinel = {
+      devMode: Boolean(process.env.POWERTOOLS_DEV),
       namespace: options.namespace,
       serviceName: options.serviceName,
       logger,
@@ -172,7 +179,7 @@ export class SentinelMetrics extends Metrics {
    * disabled, `POWERTOOLS_DEV`, `throwOnEmptyMetrics` with nothing stored — it takes the long way.
    */
   publishStoredMetricsWith(extra: ExtraFigures): this {
-    if (this.isDisabled() || process.env.POWERTOOLS_DEV) return this.publishTheLongWay(extra);
+    if (this.isDisabled() || this.sentinel?.devMode !== false) return this.publishTheLongWay(extra);
     let document: ReturnType<Metrics['serializeMetrics']>;
     try {
       document = this.serializeMetrics();

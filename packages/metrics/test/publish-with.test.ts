@@ -134,6 +134,25 @@ describe('publishStoredMetricsWith', () => {
     expect(doc?.outcome).toBe('success');
   });
 
+  it('takes the long way for an instance built with POWERTOOLS_DEV set (Powertools then prints through the console)', async () => {
+    const figures: ExtraFigures = { metrics: [['Duration', MetricUnit.Milliseconds, 1]], metadata: {} };
+    vi.stubEnv('POWERTOOLS_DEV', 'true');
+    let dev: SentinelMetrics;
+    try {
+      dev = createMetrics({ namespace: 'Shop', serviceName: 'cart' });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    // Read when the instance was built, as Powertools reads it: unsetting it later changes nothing.
+    const devAdds = vi.spyOn(dev, 'addOwnMetric');
+    await captureOutput(async () => dev.publishStoredMetricsWith(figures));
+    expect(devAdds).toHaveBeenCalledTimes(1);
+    const plain = createMetrics({ namespace: 'Shop', serviceName: 'cart' });
+    const plainAdds = vi.spyOn(plain, 'addOwnMetric');
+    await captureOutput(async () => plain.publishStoredMetricsWith(figures));
+    expect(plainAdds).not.toHaveBeenCalled();
+  });
+
   it('leaves the stores empty afterwards, so the next invocation starts clean', async () => {
     const metrics = createMetrics({ namespace: 'Shop', serviceName: 'cart' });
     metrics.addDimension('tenant', 'a').addMetadata('note', 'x').addMetric('Orders', MetricUnit.Count, 1);

@@ -20,10 +20,16 @@ function text(attrs: Attrs, key: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** `fields` without its undefined values, or undefined when none is left (runs on every span end). */
 function defined<T extends Record<string, unknown>>(fields: T): Partial<T> | undefined {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
-  return Object.keys(out).length > 0 ? (out as Partial<T>) : undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    out ??= {};
+    out[key] = value;
+  }
+  return out as Partial<T> | undefined;
 }
 
 // The resource fields the X-Ray SDK's own AWS capture records, by attribute.
