@@ -210,6 +210,16 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
   const coldStart = checkBoolean(options, 'coldStart');
   const tenantDimension = checkBoolean(options, 'tenantDimension', false);
   const limits = compileBudgets(options.budgets);
+  if (!resources) {
+    // Without the resource figures these budgets could never be exceeded: say so now.
+    const unmeasured = limits.find(([name]) => name !== 'durationMs');
+    if (unmeasured) {
+      throw new SentinelConfigError(
+        `budgets.${unmeasured[0]}`,
+        'needs the resource metrics (CpuTime, EventLoopDelayMax, MemoryUsed), which resources: false turns off',
+      );
+    }
+  }
   const cpuMicros = cpuClock(options.cpuTime ?? 'thread');
   const margin = options.publishBeforeTimeoutMs ?? 500;
   const loopMonitor = new EventLoopMonitor(options.eventLoopSampleMs ?? 5);

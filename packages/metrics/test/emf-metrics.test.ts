@@ -666,6 +666,7 @@ describe('emfMetrics: bad options (rule 5)', () => {
     ['budgets.eventLoopDelayMs', { metrics, budgets: { eventLoopDelayMs: Number.NaN } }],
     ['budgets.cpuSeconds', { metrics, budgets: { cpuSeconds: 1 } }],
     ['publishBeforeTimeoutMs', { metrics, publishBeforeTimeoutMs: -5 }],
+    ['budgets.memoryMb', { metrics, resources: false, budgets: { durationMs: 5, memoryMb: 512 } }],
     ['eventLoopSampleMs', { metrics, eventLoopSampleMs: 0.5 }],
     ['onFailure', { metrics, onFailure: 'log' }],
     ['cpuTime', { metrics, cpuTime: 'invocation' }],

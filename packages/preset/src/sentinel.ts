@@ -54,6 +54,13 @@ export interface SentinelOptions {
   /** Per-invocation budgets; exceeding one records a `budget_exceeded` security event. */
   budgets?: Budgets;
   /**
+   * Publish `CpuTime`, `EventLoopDelayMax` and `MemoryUsed` per invocation (`emfMetrics`'
+   * `resources`). Default true. They cost three system calls per invocation (two thread-CPU
+   * readings and one `getrusage`, about 2–5 µs each on Lambda-like virtual machines); `false` saves
+   * them, and then only a `durationMs` budget can be set.
+   */
+  resourceMetrics?: boolean;
+  /**
    * Tenant isolation mode: also publish each invocation's metrics by `tenant_id` (a second
    * dimension set beside the usual one; `emfMetrics`' `tenantDimension`). Each tenant adds its
    * own CloudWatch metrics, billed per metric: use it for a bounded number of tenants. Default
@@ -119,6 +126,7 @@ const KNOWN = new Set([
   'redact',
   'redactConsole',
   'budgets',
+  'resourceMetrics',
   'tenantDimension',
   'tags',
   'tracing',
@@ -203,11 +211,14 @@ function assemble(options: Omit<SentinelOptions, 'guard'> & { guard?: unknown },
       ...(serviceName ? { serviceName } : {}),
       ...(tags ? { tags } : {}),
     }),
-    emfMetrics({
-      metrics,
-      ...(options.budgets ? { budgets: options.budgets } : {}),
-      ...(options.tenantDimension !== undefined ? { tenantDimension: options.tenantDimension } : {}),
-    }),
+    renamingOption('resources', 'resourceMetrics', () =>
+      emfMetrics({
+        metrics,
+        ...(options.budgets ? { budgets: options.budgets } : {}),
+        ...(options.resourceMetrics !== undefined ? { resources: options.resourceMetrics } : {}),
+        ...(options.tenantDimension !== undefined ? { tenantDimension: options.tenantDimension } : {}),
+      }),
+    ),
     renamingOption('backend', 'tracing', () =>
       sdkCapture({
         ...(options.tracing !== undefined ? { backend: options.tracing } : {}),

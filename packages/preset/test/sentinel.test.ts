@@ -210,6 +210,20 @@ describe('sentinel() options reach their middlewares', () => {
     expect(logs.some((l) => JSON.stringify(l).includes('budget_exceeded'))).toBe(true);
   });
 
+  it('resourceMetrics: false publishes Duration but not CpuTime, EventLoopDelayMax or MemoryUsed', async () => {
+    const resourceNames = ['CpuTime', 'EventLoopDelayMax', 'MemoryUsed'];
+    for (const [resourceMetrics, expected] of [
+      [undefined, resourceNames],
+      [false, []],
+    ] as const) {
+      const { handler } = traced(resourceMetrics === undefined ? {} : { resourceMetrics });
+      const { emf } = await captureOutput(() => invoke(handler, fixtures.apigatewayRest(API), opts()));
+      const main = emf.filter((doc) => doc.Duration !== undefined);
+      expect(main).toHaveLength(1);
+      expect(resourceNames.filter((name) => main[0]?.[name] !== undefined)).toEqual(expected);
+    }
+  });
+
   it('snsSignature: the certificate fetch given to sentinel() is the one verifySignature rules use', async () => {
     const topicArn = 'arn:aws:sns:us-east-1:123456789012:alerts';
     const event = fixtures.sns({ topicArn });
@@ -319,6 +333,10 @@ describe('sentinel() construction', () => {
     expect(() => stack({ allow: undefined })).toThrow(SentinelConfigError);
     expect(() => stack({ allow: undefined })).toThrow(/allow/);
     expect(() => stack({ budget: { durationMs: 1 } })).toThrow(/budget/);
+    expect(() => stack({ resourceMetrics: 'no' })).toThrow(/^resourceMetrics: expected a boolean/);
+    // A budget on a figure that is not measured could never be exceeded: refused, not ignored.
+    expect(() => stack({ resourceMetrics: false, budgets: { cpuMs: 50 } })).toThrow(/^budgets\.cpuMs: needs/);
+    expect(() => stack({ resourceMetrics: false, budgets: { durationMs: 50 } })).not.toThrow();
     expect(() => stack({ allow: [{ kind: 'sqs-queue' }] })).toThrow(/kind/);
     expect(() => stack({ tracing: 'jaeger' })).toThrow(
       /^tracing: expected 'xray', 'otel', false or a TraceBackend/,
