@@ -1,8 +1,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { encodeTraceRequest } from './otlp-encode.ts';
+import { signPost } from './sigv4.ts';
 
 /** AWS credentials as the AWS SDK v3 resolves them. */
 export interface AwsCredentials {
@@ -52,19 +51,14 @@ export class OtlpHttpExporter implements SpanExporter {
   /** Where each export is POSTed. */
   readonly url: URL;
   readonly #timeoutMs: number;
-  readonly #signer: SignatureV4 | undefined;
+  readonly #sigv4Region: string | undefined;
+  readonly #credentials: () => Promise<AwsCredentials>;
 
   constructor(options: OtlpHttpExporterOptions) {
     this.url = new URL(options.url);
     this.#timeoutMs = options.timeoutMs ?? 2000;
-    if (options.sigv4Region) {
-      this.#signer = new SignatureV4({
-        service: 'xray',
-        region: options.sigv4Region,
-        credentials: options.credentials ?? credentialsFromEnv,
-        sha256: Hash.bind(null, 'sha256'),
-      });
-    }
+    this.#sigv4Region = options.sigv4Region || undefined;
+    this.#credentials = options.credentials ?? credentialsFromEnv;
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -83,19 +77,13 @@ export class OtlpHttpExporter implements SpanExporter {
     const body = encodeTraceRequest(spans);
     if (!body) throw new Error('OTLP serialisation produced nothing');
     let headers: Record<string, string> = { 'content-type': 'application/x-protobuf' };
-    if (this.#signer) {
-      const { url } = this;
-      const signed = await this.#signer.sign({
-        method: 'POST',
-        protocol: url.protocol,
-        hostname: url.hostname,
-        ...(url.port ? { port: Number(url.port) } : {}),
-        path: url.pathname,
-        query: {},
-        headers: { ...headers, host: url.host },
-        body,
+    if (this.#sigv4Region) {
+      const credentials = await this.#credentials();
+      headers = signPost(this.url, headers, body, {
+        ...credentials,
+        region: this.#sigv4Region,
+        service: 'xray',
       });
-      headers = signed.headers;
     }
     const response = await fetch(this.url, {
       method: 'POST',
