@@ -9,8 +9,9 @@ import { performance } from 'node:perf_hooks';
  * pending deadline and left in place when an invocation ends: a function serving invocations back
  * to back, each with the same timeout, re-arms it about once per timeout period instead of once
  * per invocation. When it fires it runs what is due, then re-arms for the earliest deadline still
- * pending, if any. Unref'd: it never keeps a process alive (Lambda's runtime keeps its own loop
- * alive between invocations).
+ * pending, if any. It keeps the process alive only while a deadline is pending, as a timer per
+ * invocation did: a handler awaiting a promise that never settles is still published before the
+ * timeout, and an idle process is never held open by it.
  */
 export class Deadlines {
   readonly #pending = new Map<() => void, number>();
@@ -22,11 +23,13 @@ export class Deadlines {
     const dueAt = performance.now() + inMs;
     this.#pending.set(onDue, dueAt);
     if (dueAt < this.#armedFor) this.#arm(dueAt);
+    else this.#timer?.ref();
   }
 
-  /** Forgets `onDue`: it will not run. The timer stays armed; when it fires it finds nothing due. */
+  /** Forgets `onDue`: it will not run. The timer stays armed (unref'd once nothing is pending). */
   cancel(onDue: () => void): void {
     this.#pending.delete(onDue);
+    if (this.#pending.size === 0) this.#timer?.unref();
   }
 
   /** How many callbacks are waiting for their deadline. */
@@ -38,7 +41,7 @@ export class Deadlines {
     clearTimeout(this.#timer);
     this.#armedFor = dueAt;
     this.#timer = setTimeout(this.#fire, Math.max(0, dueAt - performance.now()));
-    this.#timer.unref();
+    if (this.#pending.size === 0) this.#timer.unref();
   }
 
   readonly #fire = (): void => {

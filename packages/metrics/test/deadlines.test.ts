@@ -72,13 +72,21 @@ describe('Deadlines', () => {
     expect(armed()).toBeLessThanOrEqual(5);
   });
 
-  it('keeps no process alive: the timer is unref’d', () => {
+  it('keeps the process alive while a deadline is pending, and only then', () => {
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const deadlines = new Deadlines();
-    const onDue = () => {};
-    deadlines.add(onDue, 10_000);
+    const first = () => {};
+    const second = () => {};
+    deadlines.add(first, 10_000);
     const timer = setTimeoutSpy.mock.results[0]?.value as NodeJS.Timeout;
+    expect(timer.hasRef()).toBe(true);
+    deadlines.cancel(first);
     expect(timer.hasRef()).toBe(false);
-    deadlines.cancel(onDue);
+    // Pending again on the timer still armed: it holds the process again, until cancelled.
+    deadlines.add(second, 20_000);
+    expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+    expect(timer.hasRef()).toBe(true);
+    deadlines.cancel(second);
+    expect(timer.hasRef()).toBe(false);
   });
 });
