@@ -16,6 +16,7 @@ export {
   ownAccountId,
   parseTags,
 } from './identity.ts';
+export { finishWhenInvocationEnds } from './invocation-end.ts';
 export { invocationSource } from './invocation-source.ts';
 export { isOwnOutput, ownOutput } from './own-output.ts';
 export {

@@ -1,8 +1,8 @@
 import {
   claimInvocationEnd,
-  deferUntilStreamEnds,
   type FunctionIdentity,
   finishIfSuspended,
+  finishWhenInvocationEnds,
   functionIdentity,
   type InvocationState,
   invocationState,
@@ -195,9 +195,7 @@ export function redactedLogging(options: RedactedLoggingOptions): MiddlewareObj 
     before,
     // Response streaming: a streamed body is still being sent; its end finishes the invocation.
     after: (request: Request): void => {
-      // Finished already if the invocation was reported as suspended (durable functions).
-      if (!claimInvocationEnd(request, finishSuspended)) return;
-      if (!deferUntilStreamEnds(request, (error) => finish(request, error))) finish(request, undefined);
+      finishWhenInvocationEnds(request, finishSuspended, (error) => finish(request, error));
     },
     // No return value: every outer onError must still run (rule 3).
     onError: (request: Request): void => {

@@ -3,8 +3,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecurityEvent } from '@lambda-sentinel/core';
 import {
   claimInvocationEnd,
-  deferUntilStreamEnds,
   finishIfSuspended,
+  finishWhenInvocationEnds,
   invocationState,
   recordSecurityEvent,
   SentinelConfigError,
@@ -392,12 +392,9 @@ export function emfMetrics(options: EmfMetricsOptions): MiddlewareObj {
     // Response streaming: Duration covers the streamed body; a stream that fails is an error.
     after: (request) =>
       safely(() => {
-        // Finished already if the invocation was reported as suspended (durable functions).
-        if (!claimInvocationEnd(request, finishSuspended)) return;
-        const deferred = deferUntilStreamEnds(request, (error) =>
+        finishWhenInvocationEnds(request, finishSuspended, (error) =>
           safely(() => publish(request, error === undefined ? 'success' : 'error')),
         );
-        if (!deferred) publish(request, 'success');
       }),
     onError: (request) =>
       safely(() => {

@@ -1,7 +1,7 @@
 import {
   claimInvocationEnd,
-  deferUntilStreamEnds,
   finishIfSuspended,
+  finishWhenInvocationEnds,
   invocationState,
   SentinelConfigError,
 } from '@lambda-sentinel/core';
@@ -272,10 +272,7 @@ export function sdkCapture(options: SdkCaptureOptions = {}): MiddlewareObj {
     },
     // Response streaming: the handler span ends after the streamed body's last byte.
     after(request) {
-      // Ended already if the invocation was reported as suspended (durable functions).
-      if (!claimInvocationEnd(request, finishSuspended)) return undefined;
-      if (!deferUntilStreamEnds(request, () => finish(request))) return finish(request);
-      return undefined;
+      return finishWhenInvocationEnds(request, finishSuspended, () => finish(request));
     },
     onError(request) {
       return claimInvocationEnd(request, finishSuspended) ? finish(request) : undefined;

@@ -1,7 +1,7 @@
 import {
   claimInvocationEnd,
-  deferUntilStreamEnds,
   finishIfSuspended,
+  finishWhenInvocationEnds,
   functionIdentity,
   invocationSource,
   invocationState,
@@ -226,11 +226,8 @@ export function traceAnnotations(options: TraceAnnotationsOptions = {}): Middlew
     },
     // Security events recorded by the handler and inner middlewares count too.
     after(request) {
-      // Annotated already if the invocation was reported as suspended (durable functions).
-      if (!claimInvocationEnd(request, finishSuspended)) return;
       // Response streaming: events recorded while the body streams count too (before the span ends).
-      if (!deferUntilStreamEnds(request, () => annotateSecurityEvents(request)))
-        annotateSecurityEvents(request);
+      finishWhenInvocationEnds(request, finishSuspended, () => annotateSecurityEvents(request));
     },
     onError(request) {
       if (claimInvocationEnd(request, finishSuspended)) annotateSecurityEvents(request);
