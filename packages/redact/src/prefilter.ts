@@ -68,13 +68,14 @@ interface Automaton {
   /**
    * Transitions, states pre-multiplied by CLASS_COUNT so a step is one add and one load; negated
    * when a keyword ends at the target state, so the scan needs no second load per character to
-   * know whether to look at `outputOf`.
+   * know whether to look at `outputs`.
    */
   readonly delta: Int32Array;
-  /** Per (pre-multiplied) state: 1 + the index in `outputLists`, or 0 when no keyword ends there. */
-  readonly outputOf: Int32Array;
-  /** Lists of detector indices whose keyword ends at a state. */
-  readonly outputLists: readonly (readonly number[])[];
+  /**
+   * Per state (not pre-multiplied: a small array, read only when a keyword ends), the detector
+   * indices whose keyword ends there; undefined where none does.
+   */
+  readonly outputs: readonly (readonly number[] | undefined)[];
 }
 
 // Automata are immutable and depend only on the keywords, which are the same for every redactor
@@ -82,69 +83,80 @@ interface Automaton {
 const automata = new Map<string, Automaton>();
 const MAX_AUTOMATA = 16;
 
-/** Aho–Corasick over the keyword lists (one list per detector), as a complete DFA. */
+/**
+ * Aho–Corasick over the keyword lists (one list per detector), as a complete DFA. Built straight
+ * into the transition table, with no object per trie node: it runs once per process, at cold start,
+ * where every allocation brings the next young-generation collection closer.
+ */
 function buildAutomaton(keywordLists: readonly (readonly string[])[]): Automaton {
-  // Trie of every keyword; `outputs[state]` lists the detectors whose keyword ends there.
-  const children: Map<number, number>[] = [new Map()];
-  const outputs: number[][] = [[]];
-  keywordLists.forEach((keywords, index) => {
-    for (const keyword of keywords) {
+  // A trie has at most one state per keyword character, plus the root (state 0).
+  let bound = 1;
+  for (const keywords of keywordLists) for (const keyword of keywords) bound += keyword.length;
+  // The trie's edges first, as target states (0 = no edge: no edge leads to the root); each row is
+  // then completed into the DFA's, pre-multiplied and signed, breadth-first below.
+  const delta = new Int32Array(bound * CLASS_COUNT);
+  // `outputs[state]`: the detectors whose keyword ends there; most states have none.
+  const outputs: (number[] | undefined)[] = [];
+  const addOutput = (state: number, index: number): void => {
+    const list = outputs[state];
+    if (list === undefined) outputs[state] = [index];
+    else if (!list.includes(index)) list.push(index);
+  };
+  let stateCount = 1;
+  // The classes some keyword has: every other class leads each state back to the root, as the
+  // zeroed table holds, so the completion below visits only these.
+  const used = new Uint8Array(CLASS_COUNT);
+  for (let index = 0; index < keywordLists.length; index++) {
+    for (const keyword of keywordLists[index]!) {
       let state = 0;
       // Stryker disable next-line MethodExpression: upper and lower case of a letter share one class, so the case a keyword is read in builds the same automaton.
-      for (const ch of keyword.toLowerCase()) {
-        const k = classOf(ch);
-        let next = children[state]!.get(k);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          // Stryker disable next-line ArrayDeclaration: a non-index entry in an output list is skipped by record (seen[entry] is undefined, not 0), so it adds no candidate.
-          outputs.push([]);
-          children[state]!.set(k, next);
-        }
-        state = next;
+      const lower = keyword.toLowerCase();
+      // Keywords come from the detector tables and from key stems, never empty: an empty one would
+      // match everywhere (or, here, nowhere).
+      if (lower.length === 0) throw new Error('prefilter: empty keyword');
+      for (let i = 0; i < lower.length; i++) {
+        const k = classOf(lower[i]!);
+        used[k] = 1;
+        const edge = state * CLASS_COUNT + k;
+        if (delta[edge] === 0) delta[edge] = stateCount++;
+        state = delta[edge]!;
       }
-      if (!outputs[state]!.includes(index)) outputs[state]!.push(index);
+      addOutput(state, index);
     }
-  });
-
-  // Breadth-first failure links folded into the transition table.
-  const stateCount = children.length;
-  const delta = new Int32Array(stateCount * CLASS_COUNT);
-  const fail = new Int32Array(stateCount);
-  const queue: number[] = [];
-  for (const [k, next] of children[0]!) {
-    delta[k] = next * CLASS_COUNT;
-    queue.push(next);
   }
-  for (let head = 0; head < queue.length; head++) {
+
+  // Breadth-first, a state's row is completed when it is dequeued: its failure state is
+  // shallower, so that row is complete already. A child inherits its failure state's outputs when
+  // it is queued, so a target's outputs are final by the time a row points at it, and an edge
+  // into a state where a keyword ends is negated there and then.
+  const classes: number[] = [];
+  for (let k = 1; k < CLASS_COUNT; k++) if (used[k] === 1) classes.push(k);
+  const fail = new Int32Array(bound);
+  const queue = new Int32Array(bound);
+  let tail = 1; // the root is queued
+  for (let head = 0; head < tail; head++) {
     const state = queue[head]!;
     const row = state * CLASS_COUNT;
     const failRow = fail[state]! * CLASS_COUNT;
-    for (const index of outputs[fail[state]!]!) {
-      if (!outputs[state]!.includes(index)) outputs[state]!.push(index);
+    for (let c = 0; c < classes.length; c++) {
+      const k = classes[c]!;
+      const child = delta[row + k]!;
+      if (child === 0) {
+        delta[row + k] = delta[failRow + k]!;
+        continue;
+      }
+      // The root's children fail to the root; any other child to where its failure state goes.
+      const childFail = state === 0 ? 0 : (Math.abs(delta[failRow + k]!) / CLASS_COUNT) | 0;
+      fail[child] = childFail;
+      const inherited = outputs[childFail];
+      if (inherited !== undefined) for (const index of inherited) addOutput(child, index);
+      queue[tail++] = child;
+      delta[row + k] = outputs[child] === undefined ? child * CLASS_COUNT : -child * CLASS_COUNT;
     }
-    delta.set(delta.subarray(failRow, failRow + CLASS_COUNT), row);
-    for (const [k, next] of children[state]!) {
-      fail[next] = delta[failRow + k]! / CLASS_COUNT;
-      delta[row + k] = next * CLASS_COUNT;
-      queue.push(next);
-    }
+    // An invisible character (no keyword has one) changes nothing.
+    delta[row + INVISIBLE] = outputs[state] === undefined ? row : -row;
   }
-  for (let state = 0; state < stateCount; state++) {
-    // Class 0 (no keyword has it) restarts; an invisible character changes nothing.
-    delta[state * CLASS_COUNT] = 0;
-    delta[state * CLASS_COUNT + INVISIBLE] = state * CLASS_COUNT;
-  }
-  const outputOf = new Int32Array(stateCount * CLASS_COUNT);
-  // Stryker disable next-line ArrayDeclaration: outputOf holds 1 + the index of each list as pushed; an extra first entry shifts both alike, and record reads outputLists[output - 1].
-  const outputLists: number[][] = [];
-  for (let state = 0; state < stateCount; state++) {
-    if (outputs[state]!.length === 0) continue;
-    outputLists.push(outputs[state]!);
-    outputOf[state * CLASS_COUNT] = outputLists.length;
-  }
-  for (let i = 0; i < delta.length; i++) if (outputOf[delta[i]!] !== 0) delta[i] = -delta[i]!;
-  return { delta, outputOf, outputLists };
+  return { delta, outputs };
 }
 
 function automatonFor(keywordLists: readonly (readonly string[])[]): Automaton {
@@ -198,7 +210,7 @@ export function compilePrefilter(
   // Stryker disable next-line ObjectLiteral,BooleanLiteral: every caller passes the options; without the shortcut the prefilter only admits more candidates (the same output, more work).
   options: PrefilterOptions = { shortcuts: true },
 ): Prefilter {
-  const { delta, outputOf, outputLists } = automatonFor(detectors.map((d) => d.keywords));
+  const { delta, outputs } = automatonFor(detectors.map((d) => d.keywords));
   const featureDetectors = detectors.flatMap((d, index) => (d.features !== 0 ? [index] : []));
   const anyFeature = detectors.reduce((all, d) => all | d.features, 0);
   // Reused between calls (the redactor is synchronous): detectors hit so far, and their indices.
@@ -209,8 +221,8 @@ export function compilePrefilter(
   // The most frequent answer, one detector (an address, a pair), as a shared one-element list.
   const singles: readonly (readonly Detector[])[] = detectors.map((detector) => [detector]);
 
-  const record = (output: number): void => {
-    const list = outputLists[output - 1]!;
+  const record = (state: number): void => {
+    const list = outputs[state]!;
     for (let j = 0; j < list.length; j++) {
       const index = list[j]!;
       if (seen[index] === 0) {
@@ -243,7 +255,7 @@ export function compilePrefilter(
         state = delta[state + k]!;
         if (state < 0) {
           state = -state;
-          record(outputOf[state]!);
+          record(state / CLASS_COUNT);
         }
         // Letters first: most characters are, and a letter only extends the token run, ends a
         // digit run (cards) and counts capitals (IBAN country codes; ASCII capitals are 65–90).
