@@ -2,9 +2,9 @@ import { BenignCache } from './benign-cache.ts';
 import type { Detector } from './detector.ts';
 import { BASE64_FIELDS } from './encoded.ts';
 import { compileKeyRules, type KeyMatcher } from './key-rules.ts';
-import { type RedactorOptions, resolveOptions } from './options.ts';
+import { type RedactorOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { compilePaths, NO_STATES } from './paths.ts';
-import { piiDetectors, piiReplacer } from './pii-detectors.ts';
+import { type PiiReplacer, piiDetectors, piiReplacer } from './pii-detectors.ts';
 import { compilePrefilter, type Prefilter, shortStringGate } from './prefilter.ts';
 import { secretDetectors } from './secret-detectors.ts';
 import {
@@ -104,9 +104,37 @@ export function createRedactor(options?: RedactorOptions): Redactor {
   return buildRedactor(options, { shortcuts: true });
 }
 
-/** {@link createRedactor} with internal switches (not part of the public surface). */
-export function buildRedactor(options: RedactorOptions | undefined, tuning: RedactorTuning): Redactor {
-  const resolved = resolveOptions(options);
+/** What the detectors, key rules and prefilter compile to: the same for equal options. */
+interface Engine {
+  readonly keyKind: KeyMatcher;
+  readonly detectors: readonly Detector[];
+  readonly prefilter: Prefilter | undefined;
+  readonly ssnByKey: PiiReplacer | undefined;
+  readonly nameByKey: PiiReplacer | undefined;
+}
+
+// Every middleware of sentinel() makes its redactor, most with the same options (cold start):
+// engines are stateless between calls (the redactor is synchronous), so equal options share one.
+// Per process, bounded; options with RegExp keys are compiled each time (no signature).
+const engines = new Map<string, Engine>();
+const MAX_ENGINES = 16;
+
+function engineSignature(resolved: ResolvedOptions, tuning: RedactorTuning): string | undefined {
+  const { keys, allowKeys } = resolved;
+  if (keys.some((k) => typeof k !== 'string') || allowKeys.some((k) => typeof k !== 'string')) {
+    return undefined;
+  }
+  return JSON.stringify([
+    [...resolved.detectors],
+    resolved.pii,
+    resolved.hashKey,
+    keys,
+    allowKeys,
+    tuning.shortcuts,
+  ]);
+}
+
+function compileEngine(resolved: ResolvedOptions, tuning: RedactorTuning): Engine {
   const { pii, hashKey } = resolved;
   const keyKind = compileKeyRules({
     keys: resolved.keys,
@@ -126,6 +154,27 @@ export function buildRedactor(options: RedactorOptions | undefined, tuning: Reda
     ...piiDetectors(pii, hashKey),
   ];
   const prefilter = detectors.length > 0 ? compilePrefilter(detectors, tuning) : undefined;
+  return { keyKind, detectors, prefilter, ssnByKey, nameByKey };
+}
+
+function engineFor(resolved: ResolvedOptions, tuning: RedactorTuning): Engine {
+  const signature = engineSignature(resolved, tuning);
+  if (signature === undefined) return compileEngine(resolved, tuning);
+  let engine = engines.get(signature);
+  if (engine === undefined) {
+    engine = compileEngine(resolved, tuning);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: the per-process cache of engines only saves compiling them again; a compiled engine is the same.
+    if (engines.size >= MAX_ENGINES) engines.clear();
+    // Stryker disable next-line CallExpression: the per-process cache of engines only saves compiling them again; a compiled engine is the same.
+    engines.set(signature, engine);
+  }
+  return engine;
+}
+
+/** {@link createRedactor} with internal switches (not part of the public surface). */
+export function buildRedactor(options: RedactorOptions | undefined, tuning: RedactorTuning): Redactor {
+  const resolved = resolveOptions(options);
+  const { keyKind, detectors, prefilter, ssnByKey, nameByKey } = engineFor(resolved, tuning);
   const paths = compilePaths(resolved.paths);
   const config: Compiled = {
     keyKind,
