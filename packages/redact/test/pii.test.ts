@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ibanValid, luhnValid } from '../src/checksums.ts';
 import { createRedactor } from '../src/index.ts';
-import { EMAIL, maskAsciiEmails } from '../src/pii-detectors.ts';
+import { emailRegExp, maskAsciiEmails } from '../src/pii-detectors.ts';
 import { runs } from './runs.ts';
 
 const redact = createRedactor();
@@ -211,8 +211,9 @@ describe('email scanner', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
         const text = parts.join('');
-        EMAIL.lastIndex = 0;
-        const byPattern = text.replace(EMAIL, mark);
+        const pattern = emailRegExp();
+        pattern.lastIndex = 0;
+        const byPattern = text.replace(pattern, mark);
         expect(
           maskAsciiEmails(
             text,
