@@ -1,5 +1,5 @@
 import { pipeline, Readable, Transform } from 'node:stream';
-import { ReadableStream } from 'node:stream/web';
+import type { ReadableStream } from 'node:stream/web';
 import { invocationState, type RequestLike } from './state.ts';
 
 /**
@@ -29,7 +29,15 @@ const SLOT = '@lambda-sentinel/response-stream';
 function isStreamBody(value: unknown): value is Readable | ReadableStream {
   if (value === null || typeof value !== 'object') return false;
   try {
-    return '_readableState' in value || value instanceof ReadableStream;
+    if ('_readableState' in value) return true;
+    // Web streams are checked by shape first and only then against the global class: importing
+    // `node:stream/web` (or touching the global) loads every web stream module, ~5 ms of cold
+    // start a function that never streams should not pay.
+    return (
+      typeof (value as ReadableStream).getReader === 'function' &&
+      typeof (value as ReadableStream).pipeThrough === 'function' &&
+      value instanceof globalThis.ReadableStream
+    );
   } catch {
     return false;
   }
@@ -102,7 +110,9 @@ export function deferUntilStreamEnds(request: StreamingRequestLike, finish: Stre
         );
       },
     });
-    const source = target.body instanceof ReadableStream ? Readable.fromWeb(target.body) : target.body;
+    const body = target.body;
+    // Node streams as isStreamBody knows them (by their state, whichever copy of `stream` made them).
+    const source = '_readableState' in body ? (body as Readable) : Readable.fromWeb(body as ReadableStream);
     pipeline(source, wrapper, () => {});
     target.set(wrapper);
     state.slots.set(SLOT, finishers);

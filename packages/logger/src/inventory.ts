@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+// Not `import ... from 'node:fs'`: the ESM view of a built-in reads every export, and fs's lazy
+// ones (streams, promises) cost ~6 ms of cold start; the CommonJS module object reads none.
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
 
 /** One package a deployed function runs. */
 export interface InventoryPackage {

@@ -7,7 +7,6 @@
  * not from looser patterns.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import { IBAN_LENGTHS, ibanValid, luhnValid } from './checksums.ts';
 import {
   type Detector,
@@ -504,6 +503,9 @@ export function piiDetectors(modes: Readonly<Record<PiiFamily, PiiMode>>, hashKe
   }
   if (ip) {
     const replace = piiReplacer('ip', ip, hashKey);
+    // From the CommonJS module object, when IP addresses are redacted at all: the ESM view of
+    // `node:net` reads its lazy exports, a millisecond of cold start for the default options.
+    const { isIPv6 } = process.getBuiltinModule('node:net');
     detectors.push(
       piiDetector('ip', ['.'], 0, IPV4, (match) => replace(match), '.'),
       piiDetector(
