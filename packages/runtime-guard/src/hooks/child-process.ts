@@ -3,12 +3,15 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { syncBuiltinESMExports } from 'node:module';
 import { resolve } from 'node:path';
 import { PassThrough, type Stream, Writable } from 'node:stream';
-import util from 'node:util';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
 import { childSearchPath, executablePaths } from '../executables.ts';
 import { violation } from '../violation.ts';
 import { failCallback, replaceMethod, reportGuardFault } from './wrap.ts';
+
+// Not `import util from 'node:util'`: the ESM view of a built-in reads every export, and util's
+// lazy ones (parseArgs, diff, MIMEType...) cost ~5 ms of cold start.
+const util = process.getBuiltinModule('node:util');
 
 /**
  * Child processes, by the mechanism that can see each form:

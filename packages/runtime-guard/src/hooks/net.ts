@@ -1,11 +1,15 @@
-import dns from 'node:dns';
-import net from 'node:net';
+import type { Socket } from 'node:net';
 import { activePolicy } from '../active-policy.ts';
 import type { RuntimeGuardViolationError } from '../errors.ts';
 import { hostKey } from '../globs.ts';
 import type { CompiledPolicy } from '../policy.ts';
 import { violation } from '../violation.ts';
 import { replaceMethod, reportGuardFault } from './wrap.ts';
+
+// Not `import dns from 'node:dns'` and `import net from 'node:net'`: the ESM view of a built-in reads
+// every export, loading `dns.promises` and net's BlockList and SocketAddress at cold start.
+const dns = process.getBuiltinModule('node:dns');
+const net = process.getBuiltinModule('node:net');
 
 /**
  * Outbound connections. Every TCP, TLS, HTTP(S), HTTP/2 and `fetch`
@@ -103,7 +107,7 @@ interface Checked {
   allowed: boolean;
 }
 
-function check(socket: net.Socket, args: readonly unknown[]): Checked | undefined {
+function check(socket: Socket, args: readonly unknown[]): Checked | undefined {
   const policy = activePolicy();
   if (!policy || policy.outbound.mode === 'allow') return undefined;
   // Node itself does nothing when the socket's parent is already connecting.
@@ -221,7 +225,7 @@ const BLOCKED_HOST = 'blocked.runtime-guard.invalid';
  * connecting and destroyed with the error on the next tick.
  */
 function block(
-  socket: net.Socket,
+  socket: Socket,
   original: (...args: unknown[]) => unknown,
   args: readonly unknown[],
   error: RuntimeGuardViolationError,
@@ -250,7 +254,7 @@ export function installNetHooks(): void {
     net.Socket.prototype,
     'connect',
     (original) =>
-      function guardedConnect(this: net.Socket, ...args: unknown[]) {
+      function guardedConnect(this: Socket, ...args: unknown[]) {
         const checked = check(this, args);
         if (checked?.error) return block(this, original, args, checked.error);
         if (checked?.allowed) {
