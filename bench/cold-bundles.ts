@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { traceHeader } from './lambda-env.ts';
 
 /** Handler sources by name: an empty one, the Powertools trio, `sentinel()` and tracing alone. */
 export const entries = {
@@ -54,13 +55,14 @@ export const entries = {
     export const handler = middy(async () => ({ statusCode: 200 })).use(sdkCapture({ backend: 'otel' }));`,
 };
 
-/** The bundle name → file, and each bundle's size, in a fresh temporary folder. */
+/** The bundle name → file, and each bundle's size, in a fresh temporary folder (removed at exit). */
 export async function buildBundles(): Promise<{
   dir: string;
   bundles: Record<string, string>;
   sizes: string[];
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-cold-start-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const bundles: Record<string, string> = {};
   const sizes: string[] = [];
   for (const [name, source] of Object.entries(entries)) {
@@ -91,12 +93,44 @@ export async function buildBundles(): Promise<{
   return { dir, bundles, sizes };
 }
 
-/** Starts a fresh Node process that imports `file` and exits; throws if the import fails. */
-export function importInFreshProcess(file: string, dir: string): void {
+/**
+ * Starts a fresh Node process that imports `file` and exits; throws if the import fails. With
+ * `invoke`, the process then calls the bundle's handler once with that event (a cold start as a
+ * caller sees it: init and the first invocation), under the variables Lambda sets.
+ */
+export function importInFreshProcess(file: string, dir: string, invoke?: { event: unknown }): void {
+  const importOnly = `await import(${JSON.stringify(file)})`;
+  const importAndInvoke = `
+    const { handler } = await import(${JSON.stringify(file)});
+    const deadline = Date.now() + 3000;
+    await handler(${JSON.stringify(invoke?.event)}, {
+      callbackWaitsForEmptyEventLoop: true, functionName: 'bench', functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:bench', memoryLimitInMB: '128',
+      awsRequestId: crypto.randomUUID(), logGroupName: '/aws/lambda/bench', logStreamName: '2025/01/01/[$LATEST]0123',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    });`;
   const { status, stderr } = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', `await import(${JSON.stringify(file)})`],
-    { env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'bench', LAMBDA_TASK_ROOT: dir } },
+    ['--input-type=module', '-e', invoke ? importAndInvoke : importOnly],
+    {
+      env: {
+        ...process.env,
+        AWS_LAMBDA_FUNCTION_NAME: 'bench',
+        LAMBDA_TASK_ROOT: dir,
+        ...(invoke
+          ? {
+              AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+              AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+              AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+              AWS_REGION: 'us-east-1',
+              _HANDLER: 'index.handler',
+              // A datagram to a closed port is sent and dropped, as the trace would be without a daemon.
+              AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+              _X_AMZN_TRACE_ID: traceHeader(),
+            }
+          : {}),
+      },
+    },
   );
   if (status !== 0) throw new Error(`cold start: importing ${file} failed: ${stderr}`);
 }
