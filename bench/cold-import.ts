@@ -8,7 +8,10 @@ import { parseArgs } from 'node:util';
 import { buildBundles, importInFreshProcess } from './cold-bundles.ts';
 import { apiGatewayRestEvent } from './lambda-env.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { invoke: { type: 'boolean' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { invoke: { type: 'boolean' } },
+});
 const rounds = Number(positionals[0] ?? 25);
 const invoke = values.invoke ? { event: apiGatewayRestEvent() } : undefined;
 const { dir, bundles, sizes } = await buildBundles();
