@@ -9,38 +9,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../src/detector.ts';
 import { foldConfusables } from '../src/fold.ts';
-import { compileKeyRules } from '../src/key-rules.ts';
-import { resolveOptions } from '../src/options.ts';
-import { piiDetectors } from '../src/pii-detectors.ts';
 import { compilePrefilter, hasAny, shortStringGate } from '../src/prefilter.ts';
-import { secretDetectors } from '../src/secret-detectors.ts';
 import { PII_FORMATS } from './corpus/pii.ts';
 import { ibanFor, Random } from './corpus/random.ts';
 import { SECRET_FORMATS } from './corpus/secrets.ts';
+import { ALL_PII, detectorsFor } from './detector-sets.ts';
 import { runs } from './runs.ts';
 
-function detectorsFor(options: Parameters<typeof resolveOptions>[0]): Detector[] {
-  const resolved = resolveOptions(options);
-  const { pii, hashKey } = resolved;
-  const keyKind = compileKeyRules({ ssn: pii.ssn !== false, names: pii.name !== false });
-  return [
-    ...secretDetectors(resolved.detectors, keyKind, {
-      ssnFamily: pii.ssn ? 'ssn' : undefined,
-      nameFamily: pii.name ? 'name' : undefined,
-    }),
-    ...piiDetectors(pii, hashKey),
-  ];
-}
-
-const ALL_PII = {
-  email: 'mask',
-  card: 'mask',
-  iban: 'mask',
-  ssn: 'mask',
-  phone: 'mask',
-  ip: 'mask',
-  name: 'mask',
-};
 const DETECTOR_SETS: [string, Detector[]][] = [
   ['every detector and PII family', detectorsFor({ pii: ALL_PII })],
   ['the defaults', detectorsFor({})],

@@ -8,11 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../src/detector.ts';
-import { compileKeyRules } from '../src/key-rules.ts';
-import { resolveOptions } from '../src/options.ts';
-import { piiDetectors } from '../src/pii-detectors.ts';
 import { compilePrefilter } from '../src/prefilter.ts';
-import { secretDetectors } from '../src/secret-detectors.ts';
+import { ALL_PII, detectorsFor } from './detector-sets.ts';
 import { runs } from './runs.ts';
 
 /** Detectors that only have keywords (no text feature, never a short-string candidate). */
@@ -64,22 +61,7 @@ describe('the keyword automaton finds exactly the keywords in a string', () => {
   });
 
   it("the real keyword tables, at every keyword's place in text", () => {
-    const resolved = resolveOptions({
-      pii: {
-        email: 'mask',
-        card: 'mask',
-        iban: 'mask',
-        ssn: 'mask',
-        phone: 'mask',
-        ip: 'mask',
-        name: 'mask',
-      },
-    });
-    const keyKind = compileKeyRules({ ssn: true, names: true });
-    const real = [
-      ...secretDetectors(resolved.detectors, keyKind, { ssnFamily: 'ssn', nameFamily: 'name' }),
-      ...piiDetectors(resolved.pii, resolved.hashKey),
-    ];
+    const real = detectorsFor({ pii: ALL_PII });
     // The same keywords, without the text features: what is left is the automaton's answer alone.
     const detectors = keywordDetectors(real.map((d) => d.keywords));
     const prefilter = compilePrefilter(detectors, { shortcuts: false });
