@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 // Not `import ... from 'node:fs'`: the ESM view of a built-in reads every export, and fs's lazy
-// ones (streams, promises) cost ~6 ms of cold start; the CommonJS module object reads none.
-const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+// ones (streams, promises) cost ~6 ms of cold start; the CommonJS module object reads none. Its
+// functions are looked up at the call, so a runtime guard's hooks see this read as they see others.
+const fs = process.getBuiltinModule('node:fs');
 
 /** One package a deployed function runs. */
 export interface InventoryPackage {
@@ -57,8 +58,8 @@ export function deployedInventory(
   const root = env.LAMBDA_TASK_ROOT;
   if (!root) return undefined;
   const file = join(root, INVENTORY_FILE);
-  if (!existsSync(file)) return undefined;
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!fs.existsSync(file)) return undefined;
+  const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
   return isInventory(parsed) ? parsed : undefined;
 }
 
