@@ -25,8 +25,8 @@ import {
   type Bundle,
   fixtures,
   invokeBundle,
-  startTraceSink,
-  type TraceSink,
+  startTraceSinks,
+  type TraceSinks,
 } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -142,7 +142,7 @@ const projects = {} as Record<
   Installer,
   { dir: string; installLog: string; bundles: Record<'esm' | 'cjs', Bundle> }
 >;
-const sinks = {} as Record<'xray' | 'otel', TraceSink>;
+let sinks: TraceSinks;
 
 beforeAll(async () => {
   // prepack builds each package fresh; the testing kit is private and never packed.
@@ -183,13 +183,11 @@ beforeAll(async () => {
       };
     }),
   );
-  sinks.xray = await startTraceSink('xray');
-  sinks.otel = await startTraceSink('otel');
+  sinks = await startTraceSinks();
 }, 600_000);
 
 afterAll(async () => {
-  await sinks.xray?.close();
-  await sinks.otel?.close();
+  await sinks?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

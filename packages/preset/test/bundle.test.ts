@@ -12,8 +12,8 @@ import {
   bundleHandler,
   invokeBundle,
   startDynalite,
-  startTraceSink,
-  type TraceSink,
+  startTraceSinks,
+  type TraceSinks,
 } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -77,7 +77,7 @@ function projectWithSecondXraySdk(): string {
 }
 
 let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-const sinks: Partial<Record<'xray' | 'otel', TraceSink>> = {};
+let sinks: TraceSinks;
 const bundles: Record<string, Bundle> = {};
 
 beforeAll(async () => {
@@ -91,8 +91,7 @@ beforeAll(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  sinks.xray = await startTraceSink('xray');
-  sinks.otel = await startTraceSink('otel');
+  sinks = await startTraceSinks();
   const resolveDir = import.meta.dirname;
   const secondSdk = projectWithSecondXraySdk();
   const secondSdkPreamble =
@@ -115,14 +114,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dynalite?.close();
-  await sinks.xray?.close();
-  await sinks.otel?.close();
+  await sinks?.close();
 });
 
 function functionEnv(tracing: 'xray' | 'otel'): Record<string, string> {
   return {
     SENTINEL_TRACING: tracing,
-    AWS_XRAY_DAEMON_ADDRESS: (sinks[tracing] as TraceSink).address,
+    AWS_XRAY_DAEMON_ADDRESS: sinks[tracing].address,
     DYNAMODB_ENDPOINT: dynalite.endpoint,
     // AWS's documented example credentials: dynalite takes any.
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
@@ -142,7 +140,7 @@ describe.each(cases)('bundled sentinel() handler, %s', (_label, bundleName) => {
     'is traced with the %s backend from its cold-start invocation on, nothing on stderr',
     async (tracing) => {
       const bundle = bundles[bundleName] as Bundle;
-      const sink = sinks[tracing] as TraceSink;
+      const sink = sinks[tracing];
       const run = await invokeBundle(bundle, [{ event: { id: 'cold' } }, { event: { id: 'warm' } }], {
         env: functionEnv(tracing),
       });
@@ -187,7 +185,7 @@ describe('an ESM bundle without the createRequire banner (CDK: mainFields module
     expect(run.stderr).toBe('');
     expect(run.results[0]?.result).toEqual({ statusCode: 200, body: '{"id":"a"}' });
     const root = /Root=([^;]+)/.exec(run.results[0]?.traceHeader ?? '')?.[1] ?? '';
-    await (sinks.otel as TraceSink).trace(root, 2);
+    await sinks.otel.trace(root, 2);
   });
 
   it('with the X-Ray backend, answers correctly untraced and says once why', async () => {

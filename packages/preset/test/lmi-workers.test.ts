@@ -16,8 +16,8 @@ import {
   invokeManagedInstance,
   type LogRecord,
   type ManagedWorkerResult,
-  startTraceSink,
-  type TraceSink,
+  startTraceSinks,
+  type TraceSinks,
 } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -61,15 +61,13 @@ export const handler = middy(async (event) => {
 `;
 
 let bundle: Bundle;
-const sinks: Partial<Record<'xray' | 'otel', TraceSink>> = {};
+let sinks: TraceSinks;
 beforeAll(async () => {
-  sinks.xray = await startTraceSink('xray');
-  sinks.otel = await startTraceSink('otel');
+  sinks = await startTraceSinks();
   bundle = await bundleHandler({ source: handlerSource, resolveDir: import.meta.dirname, format: 'esm' });
 }, 120_000);
 afterAll(async () => {
-  await sinks.xray?.close();
-  await sinks.otel?.close();
+  await sinks?.close();
 });
 
 /** Invocation n: its tenant (every 5th has none; `t-4`, `t-5` are not allowed). */
@@ -82,7 +80,7 @@ const nOf = (line: Record<string, unknown>): number | undefined => {
 
 describe.each(['xray', 'otel'] as const)('sentinel() on Lambda Managed Instances, traced with %s', (kind) => {
   it(`${WORKERS} workers × ${PER_WORKER} concurrent invocations: nothing crosses invocations or workers`, async () => {
-    const sink = sinks[kind] as TraceSink;
+    const sink = sinks[kind];
     const plan = Array.from({ length: WORKERS }, (_, w) =>
       Array.from({ length: PER_WORKER }, (_, i) => {
         const n = w * PER_WORKER + i;

@@ -9,8 +9,8 @@ import {
   invoke,
   invokeConcurrently,
   startDynalite,
-  startTraceSink,
-  type TraceSink,
+  startTraceSinks,
+  type TraceSinks,
 } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -34,17 +34,15 @@ const opts = () => ({ functionName: 'orders' });
 const statusOf = (outcome: { result?: unknown }) =>
   (outcome.result as { statusCode?: number } | undefined)?.statusCode;
 
-const sinks: Record<'xray' | 'otel', TraceSink> = {} as never;
+let sinks: TraceSinks;
 const backends: Record<'xray' | 'otel', ReturnType<typeof xrayBackend>> = {} as never;
 beforeAll(async () => {
-  sinks.xray = await startTraceSink('xray');
-  sinks.otel = await startTraceSink('otel');
+  sinks = await startTraceSinks();
   backends.xray = xrayBackend({ daemonAddress: sinks.xray.address });
   backends.otel = otelBackend({ exporter: 'xray-udp', endpoint: sinks.otel.address });
 });
 afterAll(async () => {
-  await sinks.xray?.close();
-  await sinks.otel?.close();
+  await sinks?.close();
 });
 
 function stack(

@@ -3,8 +3,8 @@ import {
   captureOutput,
   fixtures,
   invokeConcurrently,
-  startTraceSink,
-  type TraceSink,
+  startTraceSinks,
+  type TraceSinks,
 } from '@lambda-sentinel/testing';
 import middy from '@middy/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,14 +22,12 @@ const { sentinel } = await import('../src/index.ts');
 const API = { apiId: 'a1b2c3d4e5', stage: 'prod' };
 const ORDERS = 'arn:aws:sqs:us-east-1:123456789012:orders';
 
-const sinks: Record<'xray' | 'otel', TraceSink> = {} as never;
+let sinks: TraceSinks;
 beforeAll(async () => {
-  sinks.xray = await startTraceSink('xray');
-  sinks.otel = await startTraceSink('otel');
+  sinks = await startTraceSinks();
 });
 afterAll(async () => {
-  await sinks.xray?.close();
-  await sinks.otel?.close();
+  await sinks?.close();
 });
 
 describe.each(['xray', 'otel'] as const)('sentinel() in tenant isolation mode, traced with %s', (kind) => {

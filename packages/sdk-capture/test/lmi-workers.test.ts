@@ -17,8 +17,8 @@ import {
   invokeManagedInstance,
   managedPlan,
   startDynalite,
-  startTraceSink,
-  type TraceSink,
+  startTraceSinks,
+  type TraceSinks,
 } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -57,7 +57,7 @@ let server: Server;
 let serverUrl: string;
 /** The `X-Amzn-Trace-Id` the loopback server received, by the `n` in the path. */
 const received = new Map<number, string>();
-const sinks: Partial<Record<'xray' | 'otel', TraceSink>> = {};
+let sinks: TraceSinks;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
@@ -77,21 +77,19 @@ beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sinks.xray = await startTraceSink('xray');
-  sinks.otel = await startTraceSink('otel');
+  sinks = await startTraceSinks();
   bundle = await bundleHandler({ source: handlerSource, resolveDir: import.meta.dirname, format: 'esm' });
 }, 60_000);
 
 afterAll(async () => {
-  await sinks.xray?.close();
-  await sinks.otel?.close();
+  await sinks?.close();
   await dynalite?.close();
   server?.close();
 });
 
 describe.each(['xray', 'otel'] as const)('sdkCapture on Lambda Managed Instances, %s backend', (kind) => {
   it(`${WORKERS} workers × ${PER_WORKER} concurrent invocations: every span on its own invocation's trace`, async () => {
-    const sink = sinks[kind]!;
+    const sink = sinks[kind];
     sink.clear();
     received.clear();
     const plan = managedPlan(WORKERS, PER_WORKER, (n) => ({ event: { n } }));

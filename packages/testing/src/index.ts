@@ -52,5 +52,5 @@ export {
   type StreamedResponse,
   type StreamingInvokeResult,
 } from './streaming.ts';
-export { startTraceSink, type TraceSink } from './trace-sink.ts';
+export { startTraceSink, startTraceSinks, type TraceSink, type TraceSinks } from './trace-sink.ts';
 export { startXRayCollector, type TraceDocument, type XRayCollector } from './xray-collector.ts';

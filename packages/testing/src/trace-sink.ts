@@ -74,3 +74,24 @@ export async function startTraceSink(kind: 'xray' | 'otel'): Promise<TraceSink> 
     },
   };
 }
+
+/** A sink for each tracing backend, for a test that runs with both; `close()` closes both. */
+export interface TraceSinks {
+  readonly xray: TraceSink;
+  readonly otel: TraceSink;
+  close(): Promise<void>;
+}
+
+/** Starts one {@link TraceSink} per backend: `sinks[backend]` is the one to point that backend at. */
+export async function startTraceSinks(): Promise<TraceSinks> {
+  const xray = await startTraceSink('xray');
+  const otel = await startTraceSink('otel');
+  return {
+    xray,
+    otel,
+    async close() {
+      await xray.close();
+      await otel.close();
+    },
+  };
+}

@@ -11,8 +11,8 @@ import {
   fixtures,
   invokeManagedInstance,
   managedPlan,
-  startTraceSink,
-  type TraceSink,
+  startTraceSinks,
+  type TraceSinks,
 } from '@lambda-sentinel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -50,15 +50,13 @@ export const handler = middy(async (event) => {
 `;
 
 let bundle: Bundle;
-const sinks: Partial<Record<'xray' | 'otel', TraceSink>> = {};
+let sinks: TraceSinks;
 beforeAll(async () => {
-  sinks.xray = await startTraceSink('xray');
-  sinks.otel = await startTraceSink('otel');
+  sinks = await startTraceSinks();
   bundle = await bundleHandler({ source: handlerSource, resolveDir: import.meta.dirname, format: 'esm' });
 }, 60_000);
 afterAll(async () => {
-  await sinks.xray?.close();
-  await sinks.otel?.close();
+  await sinks?.close();
 });
 
 /** Invocation n: its tenant (every 5th has none), calling account and principal. */
@@ -71,7 +69,7 @@ describe.each(['xray', 'otel'] as const)(
   'traceAnnotations on Lambda Managed Instances, %s backend',
   (kind) => {
     it(`${WORKERS} workers × ${PER_WORKER} concurrent invocations: each handler span carries its own invocation's facts`, async () => {
-      const sink = sinks[kind]!;
+      const sink = sinks[kind];
       sink.clear();
       const plan = managedPlan(WORKERS, PER_WORKER, (n) => {
         const tenantId = tenantOf(n);
